@@ -1,0 +1,69 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+func comet(_ name: String, _ deps: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: deps, swiftSettings: settings)
+}
+func tests(_ name: String, _ deps: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: deps, swiftSettings: settings)
+}
+func product(_ name: String, _ package: String) -> Target.Dependency { .product(name: name, package: package) }
+
+let nioCore = product("NIOCore", "swift-nio")
+let nioPosix = product("NIOPosix", "swift-nio")
+let logging = product("Logging", "swift-log")
+let lifecycle = product("ServiceLifecycle", "swift-service-lifecycle")
+
+let package = Package(
+    name: "comet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "comet", targets: ["comet"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Layer 0: value types, codes, errors.
+        comet("CometCore", [nioCore, logging]),
+        // Layer 1: wire format (NIOCore only) and storage (no networking).
+        comet("CometProtocol", ["CometCore", nioCore]),
+        comet("CometStore", ["CometCore", nioCore, nioPosix, logging, lifecycle]),
+        // Layer 2: TCP transport.
+        comet("CometRemoting", ["CometCore", "CometProtocol", nioCore, nioPosix, logging, lifecycle]),
+        // Layer 3: server roles.
+        comet("CometNameServer", ["CometCore", "CometProtocol", "CometRemoting", nioCore, logging, lifecycle]),
+        // Composition root and the executable.
+        comet(
+            "CometCLI",
+            [
+                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", nioCore, nioPosix, logging,
+                lifecycle, product("ArgumentParser", "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "comet", dependencies: ["CometCLI"], swiftSettings: settings),
+        comet(
+            "CometTestSupport",
+            ["CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging]),
+
+        tests(
+            "CometProtocolTests",
+            ["CometCore", "CometProtocol", "CometTestSupport", nioCore, product("NIOEmbedded", "swift-nio"),
+             product("NIOTestUtils", "swift-nio")]),
+        tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
+        tests("CometNameServerTests", ["CometCore", "CometProtocol", "CometNameServer", "CometTestSupport", nioCore]),
+        // Real loopback sockets and child processes; run by filter in scripts/test.sh.
+        tests(
+            "CometIntegrationTests",
+            ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometTestSupport", nioCore,
+             nioPosix, logging]),
+    ]
+)

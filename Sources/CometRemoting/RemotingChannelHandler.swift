@@ -1,0 +1,54 @@
+import CometCore
+import CometProtocol
+import Logging
+import NIOCore
+
+/// The last handler of a remoting pipeline: routes responses to their waiting calls, hands
+/// requests on, and closes the connection (with a log line saying why) on any decoding error.
+final class RemotingChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = RemotingCommand
+
+    let connection: RemotingConnection
+    private let onRequest: @Sendable (RemotingCommand, RemotingConnection) -> Void
+    private let onClose: @Sendable (RemotingConnection) -> Void
+    private let logger: Logger
+
+    init(
+        connection: RemotingConnection, logger: Logger,
+        onRequest: @escaping @Sendable (RemotingCommand, RemotingConnection) -> Void,
+        onClose: @escaping @Sendable (RemotingConnection) -> Void
+    ) {
+        self.connection = connection
+        self.logger = logger
+        self.onRequest = onRequest
+        self.onClose = onClose
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let command = unwrapInboundIn(data)
+        if command.isResponse {
+            if !connection.receive(response: command) {
+                // The C++ client's "oneway" calls are not flagged, so late or unexpected responses are normal.
+                logger.trace("dropping response nobody waits for", metadata: ["opaque": "\(command.opaque)"])
+            }
+        } else {
+            onRequest(command, connection)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.warning(
+            "closing connection: \(error)",
+            metadata: ["remote.address": "\(connection.remoteAddress)"])
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.closed()
+        onClose(connection)
+        context.fireChannelInactive()
+    }
+}
+
+@available(*, unavailable)
+extension RemotingChannelHandler: Sendable {}

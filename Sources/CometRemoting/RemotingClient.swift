@@ -1,0 +1,150 @@
+import CometCore
+package import CometProtocol
+package import Logging
+package import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Options for a ``RemotingClient``.
+package struct RemotingClientConfiguration: Sendable {
+    package var connectTimeout: Duration
+    package var maxFrameLength: Int
+
+    package init(connectTimeout: Duration = .seconds(3), maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength) {
+        self.connectTimeout = connectTimeout
+        self.maxFrameLength = maxFrameLength
+    }
+}
+
+/// The calling side of the remoting protocol: one connection per address, opened on first use
+/// and reopened on the next call after it drops.
+///
+/// Requests the server pushes (NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE ...) go to
+/// `requestHandler`; its answer, if any, is sent back unless the request was oneway.
+package final class RemotingClient: Sendable {
+    /// Handles a request pushed by a server.
+    package typealias RequestHandler = @Sendable (RemotingCommand, RemotingConnection) async -> RemotingCommand?
+
+    private let configuration: RemotingClientConfiguration
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let requestHandler: RequestHandler?
+    private let connections = Mutex<[String: EventLoopFuture<RemotingConnection>]>([:])
+    private let isShutdown = Atomic<Bool>(false)
+
+    package init(
+        configuration: RemotingClientConfiguration = .init(), logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        requestHandler: RequestHandler? = nil
+    ) {
+        self.configuration = configuration
+        self.group = eventLoopGroup
+        self.logger = logger
+        self.requestHandler = requestHandler
+    }
+
+    /// Calls `address` and waits for the response.
+    package func invoke(_ request: RemotingCommand, to address: String, timeout: Duration) async throws
+        -> RemotingCommand
+    {
+        try await connection(to: address).invoke(request, timeout: timeout)
+    }
+
+    /// Sends a oneway request to `address`.
+    package func invokeOneway(_ request: RemotingCommand, to address: String) async throws {
+        try await connection(to: address).invokeOneway(request)
+    }
+
+    /// The open connection to `address`, connecting if there is none.
+    package func connection(to address: String) async throws -> RemotingConnection {
+        guard !isShutdown.load(ordering: .relaxed) else {
+            throw CometError(.shutdown, "the remoting client is shut down")
+        }
+        let future = connections.withLock { table in
+            if let existing = table[address] { return existing }
+            let future = connect(address)
+            table[address] = future
+            return future
+        }
+        do {
+            let connection = try await future.get()
+            if connection.isActive { return connection }
+            forget(address, future)
+            return try await self.connection(to: address)
+        } catch {
+            forget(address, future)
+            if let error = error as? CometError { throw error }
+            throw CometError(.connectionFailed, "cannot connect to \(address): \(error)", cause: error)
+        }
+    }
+
+    /// Closes every connection; later calls fail with `.shutdown`.
+    package func shutdown() async {
+        isShutdown.store(true, ordering: .relaxed)
+        let futures = connections.withLock { table in
+            defer { table.removeAll() }
+            return Array(table.values)
+        }
+        for future in futures {
+            if let connection = try? await future.get() { try? await connection.channel.close() }
+        }
+    }
+
+    private func forget(_ address: String, _ future: EventLoopFuture<RemotingConnection>) {
+        connections.withLock { table in
+            if table[address] === future { table.removeValue(forKey: address) }
+        }
+    }
+
+    private func connect(_ address: String) -> EventLoopFuture<RemotingConnection> {
+        let loop = group.next()
+        let target: HostAndPort
+        do {
+            target = try HostAndPort(parsing: address)
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        let maxFrameLength = configuration.maxFrameLength
+        let logger = self.logger
+        let handler = requestHandler
+        return ClientBootstrap(group: loop)
+            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.nanoseconds)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let connection = RemotingConnection(channel: channel)
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(RemotingFrameDecoder(maxFrameLength: maxFrameLength)),
+                        RemotingCommandEncoder(),
+                        RemotingChannelHandler(
+                            connection: connection, logger: logger,
+                            onRequest: { request, connection in
+                                Task { await Self.serve(request, on: connection, handler: handler) }
+                            },
+                            onClose: { _ in }),
+                    ])
+                }
+            }
+            .connect(host: target.host, port: target.port)
+            .flatMapThrowing { channel in
+                try channel.pipeline.syncOperations.handler(type: RemotingChannelHandler.self).connection
+            }
+    }
+
+    private static func serve(_ request: RemotingCommand, on connection: RemotingConnection, handler: RequestHandler?)
+        async
+    {
+        let response: RemotingCommand?
+        if let handler {
+            response = await handler(request, connection)
+        } else {
+            response = .response(
+                to: request, code: .requestCodeNotSupported, remark: "\(request.requestCode) is not supported here")
+        }
+        guard !request.isOneway, var response else { return }
+        response.opaque = request.opaque
+        response.flag |= RemotingCommand.responseFlag
+        response.serializeType = request.serializeType
+        connection.write(response)
+    }
+}

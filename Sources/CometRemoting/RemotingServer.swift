@@ -1,0 +1,125 @@
+package import CometCore
+import CometProtocol
+package import Logging
+package import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Where and how a ``RemotingServer`` listens.
+package struct RemotingServerConfiguration: Sendable {
+    /// Address to bind; port 0 picks an ephemeral port (see ``RemotingServer/localAddress``).
+    package var listen: HostAndPort
+    /// Frames above this size close the connection (RocketMQ's default: 16 MiB).
+    package var maxFrameLength: Int
+
+    package init(listen: HostAndPort, maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength) {
+        self.listen = listen
+        self.maxFrameLength = maxFrameLength
+    }
+}
+
+/// A TCP server for the remoting protocol that hands requests to a ``RequestProcessor``.
+///
+/// Each request runs in its own child task of ``run()``, so slow requests (long polls) never hold
+/// up others and nothing runs on an event loop. A peer that sends a bad frame loses its own
+/// connection only. On graceful shutdown the server stops accepting, lets in-flight requests
+/// answer, then closes the remaining connections.
+package final class RemotingServer: Service {
+    private let configuration: RemotingServerConfiguration
+    private let processor: any RequestProcessor
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let bound: EventLoopPromise<SocketAddress>
+    private let connections = Mutex<[UInt64: RemotingConnection]>([:])
+
+    package init(
+        configuration: RemotingServerConfiguration, processor: any RequestProcessor, logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.processor = processor
+        self.logger = logger
+        self.group = eventLoopGroup
+        self.bound = eventLoopGroup.next().makePromise(of: SocketAddress.self)
+    }
+
+    /// The address the server bound, once ``run()`` has bound it.
+    package var localAddress: SocketAddress {
+        get async throws { try await bound.futureResult.get() }
+    }
+
+    /// Connections currently open.
+    package var connectionCount: Int { connections.withLock { $0.count } }
+
+    package func run() async throws {
+        let (requests, continuation) = AsyncStream<(RemotingCommand, RemotingConnection)>.makeStream()
+        let maxFrameLength = configuration.maxFrameLength
+        let logger = self.logger
+        let serverChannel: any Channel
+        do {
+            serverChannel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let connection = RemotingConnection(channel: channel)
+                        self.connections.withLock { $0[connection.id] = connection }
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(RemotingFrameDecoder(maxFrameLength: maxFrameLength)),
+                            RemotingCommandEncoder(),
+                            RemotingChannelHandler(
+                                connection: connection, logger: logger,
+                                onRequest: { continuation.yield(($0, $1)) },
+                                onClose: { [self] connection in
+                                    self.connections.withLock { _ = $0.removeValue(forKey: connection.id) }
+                                    self.processor.connectionClosed(connection)
+                                }),
+                        ])
+                    }
+                }
+                .bind(host: configuration.listen.host, port: configuration.listen.port).get()
+        } catch {
+            let failure = CometError(
+                .invalidConfiguration, "cannot listen on \(configuration.listen): \(error)", cause: error)
+            bound.fail(failure)
+            throw failure
+        }
+        bound.succeed(serverChannel.localAddress!)
+
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withDiscardingTaskGroup { tasks in
+                for await (request, connection) in requests {
+                    tasks.addTask { await self.handle(request, from: connection) }
+                }
+            }
+        } onCancelOrGracefulShutdown: {
+            serverChannel.close(promise: nil)
+            continuation.finish()
+        }
+        try? await serverChannel.closeFuture.get()
+        let open = connections.withLock { Array($0.values) }
+        for connection in open { try? await connection.channel.close() }
+    }
+
+    private func handle(_ request: RemotingCommand, from connection: RemotingConnection) async {
+        logger.debug(
+            "received \(request)", metadata: ["remote.address": "\(connection.remoteAddress)"])
+        var response: RemotingCommand?
+        do {
+            response = try await processor.process(request, connection: connection)
+        } catch {
+            logger.info(
+                "request \(request.requestCode) failed: \(error)",
+                metadata: ["remote.address": "\(connection.remoteAddress)"])
+            response = .response(to: request, code: .systemError, remark: "\(error)")
+        }
+        guard !request.isOneway, var response else { return }
+        response.opaque = request.opaque
+        response.flag |= RemotingCommand.responseFlag
+        response.serializeType = request.serializeType
+        connection.write(response)
+    }
+}
