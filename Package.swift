@@ -46,8 +46,9 @@ let package = Package(
         comet(
             "CometCLI",
             [
-                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", nioCore, nioPosix, logging,
-                lifecycle, product("ArgumentParser", "swift-argument-parser"),
+                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometStore", nioCore, nioPosix,
+                logging, lifecycle, product("UnixSignals", "swift-service-lifecycle"),
+                product("ArgumentParser", "swift-argument-parser"),
             ]),
         .executableTarget(name: "comet", dependencies: ["CometCLI"], swiftSettings: settings),
         comet(
@@ -56,10 +57,10 @@ let package = Package(
 
         tests(
             "CometProtocolTests",
-            ["CometCore", "CometProtocol", "CometTestSupport", nioCore, product("NIOEmbedded", "swift-nio"),
+            ["CometCore", "CometProtocol", nioCore, product("NIOEmbedded", "swift-nio"),
              product("NIOTestUtils", "swift-nio")]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
-        tests("CometNameServerTests", ["CometCore", "CometProtocol", "CometNameServer", "CometTestSupport", nioCore]),
+        tests("CometNameServerTests", ["CometCore", "CometProtocol", "CometNameServer", nioCore]),
         // Real loopback sockets and child processes; run by filter in scripts/test.sh.
         tests(
             "CometIntegrationTests",

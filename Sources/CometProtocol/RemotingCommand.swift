@@ -6,7 +6,7 @@ package import NIOCore
 /// `code` is a request code for requests and a response code for responses; ``requestCode`` and
 /// ``responseCode`` give the typed views. `extFields` carries the typed custom headers, flattened
 /// to strings as Java does.
-package struct RemotingCommand: Sendable {
+package struct RemotingCommand: Sendable, Equatable {
     /// Flag bit 0: this command is a response.
     package static let responseFlag: Int32 = 1
     /// Flag bit 1: the sender expects no response.

@@ -1,1 +1,3 @@
-print("comet")
+import CometCLI
+
+await CometMain.run()

@@ -1,0 +1,27 @@
+import ArgumentParser
+import CometCore
+
+/// The `comet` command tree. Each role is a subcommand; `comet standalone` runs them all in one
+/// process.
+struct CometCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "comet",
+        abstract: "Comet: a RocketMQ-compatible messaging and streaming server in one native binary.",
+        discussion: """
+            Existing RocketMQ 4.x clients (remoting protocol) connect unchanged. Start a name server with \
+            'comet namesrv', then point clients at it with their namesrv address (e.g. 127.0.0.1:9876).
+            """,
+        version: CometVersion.current,
+        subcommands: [
+            NamesrvCommand.self,
+            BenchCommand.self,
+            StoreAppendChildCommand.self,
+        ])
+
+}
+
+/// Entry point used by the `comet` executable.
+package enum CometMain {
+    /// Parses the command line and runs the chosen command.
+    package static func run() async { await CometCommand.main() }
+}

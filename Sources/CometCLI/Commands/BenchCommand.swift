@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `comet bench ...`: load generators and micro-benchmarks whose figures we quote.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Comet's performance.",
+        subcommands: [BenchStoreCommand.self])
+}
