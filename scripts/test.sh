@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every Comet test on a fresh clone: Swift unit and integration tests, then interop tests that
+# drive a real `comet` process with the official RocketMQ clients from PyPI (installed here into
+# virtualenvs, since the two clients both claim the `rocketmq` Python package name).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+venv_remoting=.venv-remoting   # rocketmq==0.4.4: the official C++ client (remoting protocol)
+venv_grpc=.venv-grpc           # rocketmq-python-client==5.1.2: the official 5.x gRPC client
+
+setup_venv() { # dir packages...
+    local dir=$1
+    shift
+    if [ ! -x "$dir/bin/python" ]; then "$python" -m venv "$dir"; fi
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
+}
+
+echo "== installing interop clients"
+setup_venv "$venv_remoting" rocketmq==0.4.4 pytest pytest-timeout &
+remoting_pid=$!
+setup_venv "$venv_grpc" rocketmq-python-client==5.1.2 pytest pytest-timeout &
+grpc_pid=$!
+
+echo "== swift build"
+swift build --build-tests
+bin=$(swift build --show-bin-path)
+
+echo "== swift test"
+swift test --skip-build
+
+wait "$remoting_pid"
+wait "$grpc_pid"
+
+echo "== interop tests (official clients against a real comet process)"
+COMET_BINARY="$bin/comet" "$venv_remoting/bin/python" -m pytest tests/interop -p no:cacheprovider --timeout 300 -q
