@@ -1,0 +1,123 @@
+package import CometCore
+
+/// A header with only `consumerGroup`: GET_CONSUMER_LIST_BY_GROUP (38) and
+/// NOTIFY_CONSUMER_IDS_CHANGED (40).
+package struct ConsumerGroupHeader: CommandHeader, Equatable {
+    package var consumerGroup: String
+
+    package init(consumerGroup: String) { self.consumerGroup = consumerGroup }
+
+    package init(fields: HeaderFields) throws(CometError) { consumerGroup = try fields.string("consumerGroup") }
+
+    package func write(into fields: inout [String: String]) { fields["consumerGroup"] = consumerGroup }
+}
+
+/// UNREGISTER_CLIENT (35) request header; the C++ client sends the unused group as "".
+package struct UnregisterClientRequestHeader: CommandHeader, Equatable {
+    package var clientID: String
+    package var producerGroup: String?
+    package var consumerGroup: String?
+
+    package init(clientID: String, producerGroup: String? = nil, consumerGroup: String? = nil) {
+        self.clientID = clientID
+        self.producerGroup = producerGroup
+        self.consumerGroup = consumerGroup
+    }
+
+    package init(fields: HeaderFields) throws(CometError) {
+        clientID = try fields.string("clientID")
+        producerGroup = fields.optionalString("producerGroup").flatMap { $0.isEmpty ? nil : $0 }
+        consumerGroup = fields.optionalString("consumerGroup").flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    package func write(into fields: inout [String: String]) {
+        fields["clientID"] = clientID
+        fields.set("producerGroup", producerGroup)
+        fields.set("consumerGroup", consumerGroup)
+    }
+}
+
+/// GET_CONSUMER_RUNNING_INFO (307) request header (broker → client).
+package struct GetConsumerRunningInfoRequestHeader: CommandHeader, Equatable {
+    package var consumerGroup: String
+    package var clientId: String
+    package var jstackEnable: Bool
+
+    package init(consumerGroup: String, clientId: String, jstackEnable: Bool = false) {
+        self.consumerGroup = consumerGroup
+        self.clientId = clientId
+        self.jstackEnable = jstackEnable
+    }
+
+    package init(fields: HeaderFields) throws(CometError) {
+        consumerGroup = try fields.string("consumerGroup")
+        clientId = try fields.string("clientId")
+        jstackEnable = try fields.optionalBool("jstackEnable") ?? false
+    }
+
+    package func write(into fields: inout [String: String]) {
+        fields["consumerGroup"] = consumerGroup
+        fields["clientId"] = clientId
+        fields.set("jstackEnable", jstackEnable)
+    }
+}
+
+/// UPDATE_AND_CREATE_TOPIC (17) request header.
+package struct CreateTopicRequestHeader: CommandHeader, Equatable {
+    package var topic: String
+    package var defaultTopic: String
+    package var readQueueNums: Int32
+    package var writeQueueNums: Int32
+    package var perm: Int32
+    package var topicFilterType: String
+    package var topicSysFlag: Int32
+    package var order: Bool
+
+    package init(
+        topic: String, defaultTopic: String = "TBW102", readQueueNums: Int32, writeQueueNums: Int32,
+        perm: Int32 = Permission.readWrite.rawValue, topicFilterType: String = "SINGLE_TAG", topicSysFlag: Int32 = 0,
+        order: Bool = false
+    ) {
+        self.topic = topic
+        self.defaultTopic = defaultTopic
+        self.readQueueNums = readQueueNums
+        self.writeQueueNums = writeQueueNums
+        self.perm = perm
+        self.topicFilterType = topicFilterType
+        self.topicSysFlag = topicSysFlag
+        self.order = order
+    }
+
+    package init(fields: HeaderFields) throws(CometError) {
+        topic = try fields.string("topic")
+        defaultTopic = fields.optionalString("defaultTopic") ?? "TBW102"
+        readQueueNums = try fields.int32("readQueueNums")
+        writeQueueNums = try fields.int32("writeQueueNums")
+        perm = try fields.optionalInt32("perm") ?? Permission.readWrite.rawValue
+        topicFilterType = fields.optionalString("topicFilterType") ?? "SINGLE_TAG"
+        topicSysFlag = try fields.optionalInt32("topicSysFlag") ?? 0
+        order = try fields.optionalBool("order") ?? false
+    }
+
+    package func write(into fields: inout [String: String]) {
+        fields["topic"] = topic
+        fields["defaultTopic"] = defaultTopic
+        fields.set("readQueueNums", readQueueNums)
+        fields.set("writeQueueNums", writeQueueNums)
+        fields.set("perm", perm)
+        fields["topicFilterType"] = topicFilterType
+        fields.set("topicSysFlag", topicSysFlag)
+        fields.set("order", order)
+    }
+}
+
+/// DELETE_TOPIC_IN_BROKER (215) request header.
+package struct DeleteTopicRequestHeader: CommandHeader, Equatable {
+    package var topic: String
+
+    package init(topic: String) { self.topic = topic }
+
+    package init(fields: HeaderFields) throws(CometError) { topic = try fields.string("topic") }
+
+    package func write(into fields: inout [String: String]) { fields["topic"] = topic }
+}
