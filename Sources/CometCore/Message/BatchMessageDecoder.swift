@@ -8,6 +8,13 @@ package struct BatchMessageEntry: Sendable, Hashable {
     package var body: ByteBuffer
     /// Properties of the inner message (parsed with Java semantics).
     package var properties: [String: String]
+
+    /// Creates an entry.
+    package init(flag: Int32, body: ByteBuffer, properties: [String: String]) {
+        self.flag = flag
+        self.body = body
+        self.properties = properties
+    }
 }
 
 /// Decodes batch bodies: per entry TOTALSIZE, MAGICCODE(0), BODYCRC(0), FLAG, BODYLEN+BODY,

@@ -82,9 +82,10 @@ final class IndexFile: @unchecked Sendable {
         let base = beginTimestamp
         while number > 0, number < indexCount, result.count < limit, steps < maxEntries {
             let position = Self.headerSize + slotCount * 4 + number * 20
-            let time = base + Int64(StoredMessageLayout.load(raw, position + 12, as: Int32.self)) * 1000
+            let time = base &+ Int64(StoredMessageLayout.load(raw, position + 12, as: Int32.self)) * 1000
             if StoredMessageLayout.load(raw, position, as: Int32.self) == hash,
-                time >= begin - 1000, time <= end + 1000
+                time >= begin.subtractingReportingOverflow(1000).partialValue.clampedBegin(begin),
+                time <= end.addingReportingOverflow(1000).partialValue.clampedEnd(end)
             {
                 result.append(StoredMessageLayout.load(raw, position + 4, as: Int64.self))
             }

@@ -54,7 +54,8 @@ final class IndexService: @unchecked Sendable {
             var seen = Set<Int64>()
             var result: [Int64] = []
             for file in list.reversed() where result.count < limit {
-                guard file.indexCount > 1, file.beginTimestamp <= end + 1000, file.endTimestamp >= begin - 1000 else {
+                guard file.indexCount > 1, file.beginTimestamp <= end.addingReportingOverflow(1000).partialValue.clampedEnd(end),
+                    file.endTimestamp >= begin.subtractingReportingOverflow(1000).partialValue.clampedBegin(begin) else {
                     continue
                 }
                 for offset in file.lookup(key: indexKey, begin: begin, end: end, limit: limit * 2)
@@ -90,4 +91,11 @@ final class IndexService: @unchecked Sendable {
         for file in removed { file.file.unlinkFile() }
         return removed.count
     }
+}
+
+extension Int64 {
+    /// `self` unless adding wrapped around (then `original`'s saturated bound).
+    func clampedEnd(_ original: Int64) -> Int64 { self < original ? Int64.max : self }
+    /// `self` unless subtracting wrapped around.
+    func clampedBegin(_ original: Int64) -> Int64 { self > original ? Int64.min : self }
 }
