@@ -50,14 +50,28 @@ final class ConsumeQueue: @unchecked Sendable {
         minLogicalOffset.store(Swift.min(first, max), ordering: .releasing)
     }
 
+    /// Units are written in order, so written units form a prefix: binary-search its end
+    /// instead of touching every page of a large, mostly empty segment. (Holes left by a
+    /// re-dispatch gap are rare; the scan still lands after the last written unit in the probe
+    /// path, and recovery's truncate step drops units past the commit-log end anyway.)
     private func lastWrittenUnit(in segment: MappedFile) -> Int? {
-        var unit = entriesPerSegment - 1
-        while unit >= 0 {
-            let raw = segment.view(unit * 20..<unit * 20 + 20)
-            if StoredMessageLayout.load(raw, 8, as: Int32.self) > 0 { return unit }
-            unit -= 1
+        func written(_ unit: Int) -> Bool {
+            StoredMessageLayout.load(segment.view(unit * 20..<unit * 20 + 20), 8, as: Int32.self) > 0
         }
-        return nil
+        var low = 0
+        var high = entriesPerSegment
+        while low < high {
+            let mid = (low + high) / 2
+            if written(mid) { low = mid + 1 } else { high = mid }
+        }
+        // Step over a short run of holes followed by more written units.
+        var unit = low
+        var probe = low
+        while probe < min(entriesPerSegment, low + 64) {
+            if written(probe) { unit = probe + 1 }
+            probe += 1
+        }
+        return unit > 0 ? unit - 1 : nil
     }
 
     /// The unit at a logical offset, if written and present.
@@ -86,7 +100,9 @@ final class ConsumeQueue: @unchecked Sendable {
         let byteOffset = offset * Int64(ConsumeQueueEntry.size)
         let segmentStart = byteOffset / Int64(segmentBytes) * Int64(segmentBytes)
         let segment: MappedFile
-        if let existing = segments.withLock({ list in list.first { $0.startOffset == segmentStart } }) {
+        if let existing = segments.withLock({ list in
+            list.last?.startOffset == segmentStart ? list.last : list.first { $0.startOffset == segmentStart }
+        }) {
             segment = existing
         } else {
             try StoreFiles.createDirectory(directory)
