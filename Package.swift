@@ -42,12 +42,15 @@ let package = Package(
         comet("CometRemoting", ["CometCore", "CometProtocol", nioCore, nioPosix, logging, lifecycle]),
         // Layer 3: server roles.
         comet("CometNameServer", ["CometCore", "CometProtocol", "CometRemoting", nioCore, logging, lifecycle]),
+        comet(
+            "CometBroker",
+            ["CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging, lifecycle]),
         // Composition root and the executable.
         comet(
             "CometCLI",
             [
-                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometStore", nioCore, nioPosix,
-                logging, lifecycle, product("UnixSignals", "swift-service-lifecycle"),
+                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", nioCore,
+                nioPosix, logging, lifecycle, product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),
         .executableTarget(name: "comet", dependencies: ["CometCLI"], swiftSettings: settings),
@@ -60,11 +63,14 @@ let package = Package(
             ["CometCore", "CometProtocol", nioCore, product("NIOEmbedded", "swift-nio"),
              product("NIOTestUtils", "swift-nio")]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
+        tests(
+            "CometBrokerTests",
+            ["CometCore", "CometProtocol", "CometRemoting", "CometBroker", "CometStore", nioCore, logging]),
         tests("CometNameServerTests", ["CometCore", "CometProtocol", "CometNameServer", nioCore]),
         // Real loopback sockets and child processes; run by filter in scripts/test.sh.
         tests(
             "CometIntegrationTests",
-            ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometTestSupport", nioCore,
-             nioPosix, logging]),
+            ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore",
+             nioCore, nioPosix, logging]),
     ]
 )

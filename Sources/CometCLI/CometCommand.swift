@@ -8,12 +8,14 @@ struct CometCommand: AsyncParsableCommand {
         commandName: "comet",
         abstract: "Comet: a RocketMQ-compatible messaging and streaming server in one native binary.",
         discussion: """
-            Existing RocketMQ 4.x clients (remoting protocol) connect unchanged. Start a name server with \
-            'comet namesrv', then point clients at it with their namesrv address (e.g. 127.0.0.1:9876).
+            Existing RocketMQ 4.x clients (remoting protocol) connect unchanged. 'comet standalone' runs a \
+            name server and a broker in one process; point clients at the name server (127.0.0.1:9876).
             """,
         version: CometVersion.current,
         subcommands: [
+            StandaloneCommand.self,
             NamesrvCommand.self,
+            BrokerCommand.self,
             BenchCommand.self,
             StoreAppendChildCommand.self,
         ])

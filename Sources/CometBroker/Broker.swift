@@ -1,0 +1,153 @@
+package import CometCore
+import CometProtocol
+import CometRemoting
+import CometStore
+package import Logging
+package import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A running broker: the remoting server, the message store, name-server registration and the
+/// housekeeping loops (offset persistence, client expiry, long-poll deadlines).
+///
+/// Start-up binds first, so the advertised address (and STOREHOST) carries the real port even
+/// with port 0, then opens the store, then registers. Graceful shutdown releases held pulls,
+/// lets in-flight requests answer, persists offsets, unregisters and closes the store cleanly.
+package final class Broker: Service {
+    package let controller: BrokerController
+    private let server: RemotingServer
+    private let client: RemotingClient
+    private let logger: Logger
+
+    package init(
+        configuration: BrokerConfiguration, clock: WallClock = .system, logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(CometError) {
+        controller = try BrokerController(configuration: configuration, clock: clock, logger: logger)
+        self.logger = logger
+        server = RemotingServer(
+            configuration: RemotingServerConfiguration(
+                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength),
+            processor: BrokerProcessor(controller: controller), logger: logger, eventLoopGroup: eventLoopGroup)
+        client = RemotingClient(logger: logger, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// The bound address once running.
+    package var localAddress: SocketAddress {
+        get async throws { try await server.localAddress }
+    }
+
+    package func run() async throws {
+        let registrar = BrokerRegistrar(controller: controller, client: client)
+        let holds = controller.pullHolds
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await self.server.run() }
+                let bound = try await server.localAddress
+                let store = try await openStore(port: bound.port ?? controller.configuration.listen.port)
+                defer { logger.debug("broker services started") }
+                group.addTask { await registrar.run() }
+                group.addTask { await self.housekeeping(store: store) }
+                controller.topicsChanged()
+            }
+        } onGracefulShutdown: {
+            holds.shutdown()
+            self.controller.finishRegistrationTriggers()
+        }
+        await finish(registrar: registrar)
+    }
+
+    private func openStore(port: Int) async throws -> MessageStore {
+        let configuration = controller.configuration
+        let host = Self.advertisedHost(configuration)
+        var storeConfiguration = configuration.store
+        storeConfiguration.storeHost = MessageHost(ipv4: host, port: Int32(port)) ?? .unspecified
+        let holds = controller.pullHolds
+        let store: MessageStore
+        do {
+            store = try await MessageStore.open(
+                configuration: storeConfiguration, logger: logger, onMessageArrived: { holds.messageArrived($0) })
+        } catch {
+            throw CometError(.io, "cannot open the store in \(configuration.dataDirectory): \(error.message)", cause: error)
+        }
+        let report = store.recoveryReport
+        if !report.wasCleanShutdown {
+            logger.warning("recovered the store after an unclean shutdown", metadata: ["recovery": "\(report)"])
+        }
+        let address = "\(host):\(port)"
+        controller.didOpen(store: store, address: address)
+        logger.info(
+            "comet broker listening on \(address)",
+            metadata: [
+                "broker.name": "\(configuration.brokerName)", "cluster": "\(configuration.clusterName)",
+                "data": "\(configuration.dataDirectory)",
+            ])
+        return store
+    }
+
+    private func housekeeping(store: MessageStore) async {
+        let configuration = controller.configuration
+        let expiryMillis = Int64(configuration.clientExpiry.components.seconds) * 1000
+        let flushMillis = Self.millis(configuration.offsetFlushInterval)
+        let registerMillis = Self.millis(configuration.registerInterval)
+        await cancelWhenGracefulShutdown {
+            var lastOffsetFlush = self.controller.clock.nowMillis()
+            var lastClientScan = lastOffsetFlush
+            var lastRegistration = lastOffsetFlush
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                let now = self.controller.clock.nowMillis()
+                self.controller.pullHolds.expire(now: now)
+                if now - lastOffsetFlush >= flushMillis {
+                    lastOffsetFlush = now
+                    self.persistOffsets()
+                }
+                if now - lastRegistration >= registerMillis {
+                    lastRegistration = now
+                    self.controller.topicsChanged()
+                }
+                if now - lastClientScan >= 10_000 {
+                    lastClientScan = now
+                    self.controller.producers.removeExpired(now: now, expiryMillis: expiryMillis)
+                    let (groups, connections) = self.controller.consumers.removeExpired(now: now, expiryMillis: expiryMillis)
+                    for connection in connections { connection.close() }
+                    for group in groups { self.controller.notifyConsumerIdsChanged(group) }
+                }
+            }
+        }
+    }
+
+    private func finish(registrar: BrokerRegistrar) async {
+        persistOffsets()
+        await registrar.unregisterAll()
+        await client.shutdown()
+        if let store = controller.store { await store.shutdown() }
+        logger.info("comet broker stopped")
+    }
+
+    private func persistOffsets() {
+        do {
+            try controller.offsets.persist()
+        } catch {
+            logger.error("cannot persist consumer offsets: \(error)")
+        }
+    }
+
+    private static func millis(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// `brokerIP1`, else the listen host, else (listening on every interface) the first
+    /// non-loopback IPv4 address, else 127.0.0.1.
+    static func advertisedHost(_ configuration: BrokerConfiguration) -> String {
+        if let host = configuration.advertisedHost { return host }
+        let listen = configuration.listen.host
+        if listen != "0.0.0.0" && listen != "::" && MessageHost(ipv4: listen, port: 0) != nil { return listen }
+        if listen == "localhost" { return "127.0.0.1" }
+        let devices = (try? System.enumerateDevices()) ?? []
+        for device in devices {
+            if case .v4 = device.address, let ip = device.address?.ipAddress, !ip.hasPrefix("127.") { return ip }
+        }
+        return "127.0.0.1"
+    }
+}

@@ -1,0 +1,80 @@
+package import CometCore
+package import CometProtocol
+package import CometRemoting
+package import CometStore
+package import Logging
+import NIOCore
+import Synchronization
+
+/// Everything a broker's request processors share: configuration, metadata managers, client
+/// tables, long-poll holds and (once opened) the message store.
+package final class BrokerController: Sendable {
+    package let configuration: BrokerConfiguration
+    package let logger: Logger
+    package let clock: WallClock
+    package let topics: TopicConfigManager
+    package let offsets: ConsumerOffsetManager
+    package let groups: SubscriptionGroupManager
+    package let consumers = ConsumerManager()
+    package let producers = ProducerManager()
+    package let pullHolds = PullRequestHoldService()
+    let locks: Mutex<RebalanceLockTable>
+    private let opened = Mutex<(store: MessageStore, address: String)?>(nil)
+    private let registrationRequests: AsyncStream<Void>.Continuation
+    /// Yields whenever topics change, so the registrar re-registers at once.
+    let registrationTriggers: AsyncStream<Void>
+
+    package init(configuration: BrokerConfiguration, clock: WallClock = .system, logger: Logger) throws(CometError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        topics = try TopicConfigManager(configuration: configuration, clock: clock)
+        offsets = try ConsumerOffsetManager(configDirectory: configuration.configDirectory)
+        groups = try SubscriptionGroupManager(
+            configDirectory: configuration.configDirectory, autoCreate: configuration.autoCreateSubscriptionGroup)
+        locks = Mutex(RebalanceLockTable(expiryMillis: Int64(configuration.lockExpiry.components.seconds) * 1000))
+        (registrationTriggers, registrationRequests) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The store, once the broker has opened it; requests before that are answered "busy".
+    package var store: MessageStore? { opened.withLock { $0?.store } }
+
+    /// The `ip:port` clients reach this broker at (also its STOREHOST), once known.
+    package var address: String? { opened.withLock { $0?.address } }
+
+    func didOpen(store: MessageStore, address: String) {
+        opened.withLock { $0 = (store, address) }
+    }
+
+    /// Asks the registrar to register with the name servers now (topics changed).
+    func topicsChanged() {
+        registrationRequests.yield()
+    }
+
+    func finishRegistrationTriggers() {
+        registrationRequests.finish()
+    }
+
+    /// Tells every member of `group` to rebalance (oneway NOTIFY_CONSUMER_IDS_CHANGED).
+    func notifyConsumerIdsChanged(_ group: String) {
+        guard let info = consumers.group(group), (try? groups.group(group))??.notifyConsumerIdsChangedEnable ?? true
+        else { return }
+        for channel in info.channels.values {
+            var request = RemotingCommand.request(
+                .notifyConsumerIdsChanged, header: ConsumerGroupHeader(consumerGroup: group), oneway: true)
+            request.opaque = 0
+            channel.connection.write(request)
+        }
+        logger.debug("notified consumers of group change", metadata: ["group": "\(group)", "members": "\(info.channels.count)"])
+    }
+
+    /// Creates `%RETRY%<group>` if needed, the topic a group's failed messages come back on.
+    func ensureRetryTopic(for group: String) throws(CometError) {
+        let config = try groups.group(group)
+        let queues = max(1, config?.retryQueueNums ?? 1)
+        let (_, created) = try topics.createIfAbsent(
+            TopicConfig(topicName: TopicConfigManager.retryPrefix + group, readQueueNums: queues, writeQueueNums: queues))
+        if created { topicsChanged() }
+    }
+}

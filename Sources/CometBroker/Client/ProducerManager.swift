@@ -1,0 +1,52 @@
+import CometCore
+package import CometRemoting
+import Synchronization
+
+/// Producer groups and their live connections (needed to ask a producer about a transaction).
+package final class ProducerManager: Sendable {
+    private let groups = Mutex<[String: [UInt64: ClientChannel]]>([:])
+
+    package init() {}
+
+    /// Records a heartbeat from a producer of `group`.
+    package func register(group: String, clientId: String, connection: RemotingConnection, now: Int64) {
+        groups.withLock {
+            $0[group, default: [:]][connection.id] = ClientChannel(clientId: clientId, connection: connection, lastUpdate: now)
+        }
+    }
+
+    /// Removes `connection` from `group`.
+    package func unregister(group: String, connection: RemotingConnection) {
+        groups.withLock { groups in
+            groups[group]?.removeValue(forKey: connection.id)
+            if groups[group]?.isEmpty == true { groups.removeValue(forKey: group) }
+        }
+    }
+
+    /// Removes a closed connection everywhere.
+    package func connectionClosed(_ connection: RemotingConnection) {
+        removeChannels { $0.connection.id == connection.id }
+    }
+
+    /// Drops producers silent for longer than `expiryMillis`.
+    package func removeExpired(now: Int64, expiryMillis: Int64) {
+        removeChannels { now - $0.lastUpdate > expiryMillis }
+    }
+
+    /// A live connection of `group`, if any (for transaction check-back).
+    package func anyConnection(group: String) -> RemotingConnection? {
+        groups.withLock { $0[group]?.values.first(where: { $0.connection.isActive })?.connection }
+    }
+
+    /// Names of groups with live producers.
+    package var groupNames: [String] { groups.withLock { $0.keys.sorted() } }
+
+    private func removeChannels(where shouldRemove: (ClientChannel) -> Bool) {
+        groups.withLock { groups in
+            for (name, channels) in groups {
+                let kept = channels.filter { !shouldRemove($0.value) }
+                groups[name] = kept.isEmpty ? nil : kept
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package import CometCore
+import CometStore
+
+extension BrokerConfiguration {
+    /// Keys of RocketMQ's broker.conf that Comet accepts but has no use for; they are reported.
+    static let ignoredKeys: Set<String> = [
+        "brokerIP2", "haListenPort", "sendMessageThreadPoolNums", "pullMessageThreadPoolNums",
+        "useReentrantLockWhenPutMessage", "transientStorePoolEnable", "warmMapedFileEnable", "slaveReadEnable",
+        "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile", "enablePropertyFilter",
+        "traceTopicEnable", "aclEnable", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills",
+        "maxTransferCountOnMessageInDisk", "maxTransferBytesOnMessageInDisk", "fetchNamesrvAddrByAddressServer",
+        "rocketmqHome", "enableDLegerCommitLog", "clientManageThreadPoolNums", "maxOffsetReportRetryTimes",
+    ]
+
+    /// Applies RocketMQ `broker.conf` keys (`key=value` lines; `#` comments).
+    ///
+    /// Returns one warning per key that is recognised but ignored or unknown, so operators
+    /// migrating a config see what Comet does not honour. Invalid values are errors.
+    package mutating func apply(properties text: String) throws(CometError) -> [String] {
+        var warnings: [String] = []
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: " ").trimmingCharacters(in: "\r").trimmingCharacters(in: "\t")
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw CometError(.invalidConfiguration, "line \(number + 1): expected key=value, got '\(line)'")
+            }
+            let key = line[..<separator].trimmingCharacters(in: " ")
+            let value = line[line.index(after: separator)...].trimmingCharacters(in: " ")
+            if let warning = try apply(key: key, value: value, line: number + 1) { warnings.append(warning) }
+        }
+        return warnings
+    }
+
+    private mutating func apply(key: String, value: String, line: Int) throws(CometError) -> String? {
+        func bad(_ expected: String) -> CometError {
+            CometError(.invalidConfiguration, "line \(line): \(key)=\(value): expected \(expected)")
+        }
+        func int(_ range: ClosedRange<Int64> = 0...Int64.max) throws(CometError) -> Int64 {
+            guard let v = Int64(value), range.contains(v) else { throw bad("an integer in \(range)") }
+            return v
+        }
+        func bool() throws(CometError) -> Bool {
+            switch value.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: throw bad("true or false")
+            }
+        }
+        switch key {
+        case "brokerClusterName": clusterName = value
+        case "brokerName": brokerName = value
+        case "brokerId": brokerId = try int()
+        case "namesrvAddr": nameServers = try HostAndPort.parseList(value)
+        case "listenPort": listen.port = Int(try int(0...65535))
+        case "brokerIP1": advertisedHost = value
+        case "storePathRootDir": dataDirectory = value
+        case "storePathCommitLog":
+            guard value == dataDirectory + "/commitlog" else {
+                return "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
+            }
+        case "mappedFileSizeCommitLog": store.commitLogSegmentSize = Int(try int(4096...Int64(Int32.max)))
+        case "mappedFileSizeConsumeQueue": store.consumeQueueEntriesPerSegment = Int(max(1, try int(20...Int64.max) / 20))
+        case "flushDiskType":
+            switch value {
+            case "ASYNC_FLUSH": store.flushMode = .async
+            case "SYNC_FLUSH": store.flushMode = .sync
+            default: throw bad("ASYNC_FLUSH or SYNC_FLUSH")
+            }
+        case "flushIntervalCommitLog": store.asyncFlushInterval = .milliseconds(try int(1...600_000))
+        case "syncFlushTimeout": store.syncFlushTimeout = .milliseconds(try int(1...600_000))
+        case "brokerRole":
+            switch value {
+            case "ASYNC_MASTER", "SYNC_MASTER": break
+            case "SLAVE": throw CometError(.invalidConfiguration, "line \(line): brokerRole=SLAVE is not supported yet")
+            default: throw bad("ASYNC_MASTER, SYNC_MASTER or SLAVE")
+            }
+        case "autoCreateTopicEnable": autoCreateTopicEnable = try bool()
+        case "autoCreateSubscriptionGroup": autoCreateSubscriptionGroup = try bool()
+        case "defaultTopicQueueNums": defaultTopicQueueNums = Int32(try int(1...1024))
+        case "deleteWhen":
+            var hours: Set<Int> = []
+            for part in value.split(separator: ";") {
+                guard let h = Int(part.trimmingCharacters(in: " ")), (0...23).contains(h) else {
+                    throw bad("hours 00-23 separated by ';'")
+                }
+                hours.insert(h)
+            }
+            store.deleteWhenHours = hours
+        case "fileReservedTime": store.fileReservedTime = .seconds(try int(1...100_000) * 3600)
+        case "maxMessageSize": store.maxMessageSize = Int(try int(1024...Int64(Int32.max)))
+        case "diskMaxUsedSpaceRatio": store.diskMaxUsedSpaceRatio = Double(try int(10...95)) / 100
+        case "messageIndexEnable": store.indexEnabled = try bool()
+        case "checkCRCOnRecover": store.verifyCRCOnRecovery = try bool()
+        case "longPollingEnable": longPollingEnabled = try bool()
+        case "shortPollingTimeMills": shortPollingTime = .milliseconds(try int(1...60_000))
+        case "brokerPermission": brokerPermission = Permission(rawValue: Int32(try int(0...15)))
+        case "registerNameServerPeriod": registerInterval = .milliseconds(min(60_000, max(10_000, try int())))
+        case "flushConsumerOffsetInterval": offsetFlushInterval = .milliseconds(try int(100...600_000))
+        case "maxTransferBytesOnMessageInMemory": store.maxTransferBytesInMemory = Int(try int(1024...Int64.max))
+        case "maxTransferCountOnMessageInMemory": store.maxTransferCountInMemory = Int(try int(1...Int64.max))
+        default:
+            if Self.ignoredKeys.contains(key) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
+            return "unknown broker.conf key '\(key)' (line \(line)) is ignored"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,82 @@
+package import CometCore
+package import CometStore
+
+/// Settings of a broker, with RocketMQ's defaults. Build one from flags and/or a `broker.conf`
+/// (see ``BrokerConfiguration/apply(properties:)``), then ``validate()`` once at start-up.
+package struct BrokerConfiguration: Sendable {
+    /// `brokerClusterName` (default `DefaultCluster`).
+    package var clusterName = "DefaultCluster"
+    /// `brokerName` (default `broker-a`); master and slaves of one shard share it.
+    package var brokerName = "broker-a"
+    /// `brokerId`: 0 is the master, ≥ 1 a slave.
+    package var brokerId: Int64 = 0
+    /// `namesrvAddr`: every name server to register with.
+    package var nameServers: [HostAndPort] = []
+    /// Where clients connect (`listenPort` sets the port; default `0.0.0.0:10911`).
+    package var listen = HostAndPort(host: "0.0.0.0", port: 10911)
+    /// `brokerIP1`: the host advertised to name servers and written as STOREHOST. When unset, the
+    /// listen host is used, or the first non-loopback IPv4 address when listening on all interfaces.
+    package var advertisedHost: String?
+    /// Storage settings (`storePathRootDir`, `mappedFileSizeCommitLog`, `flushDiskType`, ...).
+    package var store: MessageStoreConfiguration
+    /// `autoCreateTopicEnable`: create unknown topics on first send from the default topic.
+    package var autoCreateTopicEnable = true
+    /// `defaultTopicQueueNums`: queues of auto-created topics (capped by the client's request).
+    package var defaultTopicQueueNums: Int32 = 8
+    /// `autoCreateSubscriptionGroup`.
+    package var autoCreateSubscriptionGroup = true
+    /// `brokerPermission` (default read + write).
+    package var brokerPermission: Permission = .readWrite
+    /// `registerNameServerPeriod`: how often to re-register (default 30 s, clamped to 10…60 s).
+    package var registerInterval: Duration = .seconds(30)
+    /// `longPollingEnable`: hold empty pulls until a message arrives (default true).
+    package var longPollingEnabled = true
+    /// `shortPollingTimeMills`: how long an empty pull is held when long polling is off.
+    package var shortPollingTime: Duration = .seconds(1)
+    /// Clients silent for this long are dropped (default 120 s).
+    package var clientExpiry: Duration = .seconds(120)
+    /// `flushConsumerOffsetInterval` (default 5 s).
+    package var offsetFlushInterval: Duration = .seconds(5)
+    /// Orderly-consumer queue locks expire after this (default 60 s).
+    package var lockExpiry: Duration = .seconds(60)
+    /// Largest accepted frame (16 MiB).
+    package var maxFrameLength = 16 * 1024 * 1024
+
+    package init(dataDirectory: String) {
+        store = MessageStoreConfiguration(rootDirectory: dataDirectory)
+    }
+
+    /// The data folder (`storePathRootDir`).
+    package var dataDirectory: String {
+        get { store.rootDirectory }
+        set { store.rootDirectory = newValue }
+    }
+
+    /// Where broker metadata (topics, offsets, groups) is kept.
+    package var configDirectory: String { dataDirectory + "/config" }
+
+    /// Rejects settings that cannot work, with a message for the operator.
+    package func validate() throws(CometError) {
+        guard !clusterName.isEmpty, !brokerName.isEmpty else {
+            throw CometError(.invalidConfiguration, "brokerClusterName and brokerName must not be empty")
+        }
+        do {
+            try TopicValidator.validate(brokerName)
+            try TopicValidator.validate(clusterName)
+        } catch {
+            throw CometError(.invalidConfiguration, "broker and cluster names must match [%|a-zA-Z0-9_-]+: \(error.message)")
+        }
+        guard brokerId >= 0 else { throw CometError(.invalidConfiguration, "brokerId must be 0 (master) or positive") }
+        guard brokerId == 0 else {
+            throw CometError(.invalidConfiguration, "slave brokers (brokerId > 0) are not supported yet; use brokerId=0")
+        }
+        guard (1...1024).contains(defaultTopicQueueNums) else {
+            throw CometError(.invalidConfiguration, "defaultTopicQueueNums must be between 1 and 1024")
+        }
+        do {
+            try store.validate()
+        } catch {
+            throw CometError(.invalidConfiguration, "store: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CometCore
+import CometProtocol
+import CometRemoting
+import CometStore
+import Logging
+import NIOCore
+
+extension BrokerProcessor {
+    /// PULL_MESSAGE (RocketMQ `PullMessageProcessor`): serves records straight from the store and,
+    /// when nothing is there and the client allows it, holds the request until a message arrives
+    /// (long polling) or its suspend time ends, then answers once more without holding.
+    func pullMessage(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore, allowSuspend: Bool
+    ) async throws -> RemotingCommand {
+        let header = try request.decodeHeader(PullMessageRequestHeader.self)
+        let configuration = controller.configuration
+        guard configuration.brokerPermission.contains(.read) else {
+            return .response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] pulling message is forbidden")
+        }
+        guard let group = try controller.groups.group(header.consumerGroup) else {
+            return .response(
+                to: request, code: .subscriptionGroupNotExist,
+                remark: "subscription group [\(header.consumerGroup)] does not exist")
+        }
+        guard group.consumeEnable else {
+            return .response(to: request, code: .noPermission, remark: "subscription group no permission, \(header.consumerGroup)")
+        }
+        guard let topicConfig = controller.topics.topic(header.topic) else {
+            return .response(to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!")
+        }
+        guard topicConfig.perm.contains(.read) else {
+            return .response(to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden")
+        }
+        guard header.queueId >= 0, header.queueId < topicConfig.readQueueNums else {
+            return .response(
+                to: request, code: .systemError,
+                remark: "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]")
+        }
+
+        let subscription: SubscriptionData
+        if header.sysFlag.contains(.subscription) {
+            guard header.expressionType == nil || header.expressionType == "TAG" else {
+                return .response(
+                    to: request, code: .subscriptionParseFailed,
+                    remark: "expression type \(header.expressionType!) is not supported yet")
+            }
+            subscription = SubscriptionData(topic: header.topic, subString: header.subscription ?? "*")
+        } else if let known = controller.consumers.group(header.consumerGroup)?.subscriptions[header.topic] {
+            subscription = known
+        } else {
+            return .response(
+                to: request, code: .subscriptionNotExist,
+                remark: "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)")
+        }
+        let tagsCodes: Set<Int64>? =
+            subscription.tagsSet.isEmpty ? nil : Set(subscription.tagsSet.map { TagHashCode.tagsCode($0) })
+
+        let result: GetMessageResult
+        do {
+            result = try await store.getMessages(
+                topic: header.topic, queueID: header.queueId, offset: header.queueOffset,
+                maxCount: Int(max(1, header.maxMsgNums)), tagsCodes: tagsCodes)
+        } catch {
+            return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
+        }
+
+        if header.sysFlag.contains(.commitOffset) && allowSuspend && header.commitOffset >= 0 {
+            controller.offsets.commit(
+                group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)
+        }
+
+        let (code, nextBeginOffset) = Self.pullOutcome(result, requestedOffset: header.queueOffset)
+        if code == .pullNotFound && allowSuspend && header.sysFlag.contains(.suspend) {
+            let hold: Duration =
+                configuration.longPollingEnabled ? .milliseconds(max(0, header.suspendTimeoutMillis)) : configuration.shortPollingTime
+            let deadline = controller.clock.nowMillis() + Int64(hold.components.seconds) * 1000
+                + hold.components.attoseconds / 1_000_000_000_000_000
+            let topic = header.topic
+            let queueId = header.queueId
+            await controller.pullHolds.waitForMessage(
+                topic: topic, queueId: queueId, offset: header.queueOffset, tagsCodes: tagsCodes, deadline: deadline,
+                currentMaxOffset: { store.maxOffset(topic: topic, queueID: queueId) })
+            return try await pullMessage(request, connection: connection, store: store, allowSuspend: false)
+        }
+
+        let responseHeader = PullMessageResponseHeader(
+            suggestWhichBrokerId: 0, nextBeginOffset: nextBeginOffset, minOffset: result.minOffset,
+            maxOffset: result.maxOffset)
+        let body: ByteBuffer? = code == .success ? result.body(allocator: connection.channel.allocator) : nil
+        return .response(to: request, code: code, header: responseHeader, body: body)
+    }
+
+    /// The response code and next offset for a store read, as RocketMQ's broker answers them.
+    static func pullOutcome(_ result: GetMessageResult, requestedOffset: Int64) -> (ResponseCode, Int64) {
+        switch result.status {
+        case .found: return (.success, result.nextBeginOffset)
+        case .noMatchedMessage, .messageWasRemoving: return (.pullRetryImmediately, result.nextBeginOffset)
+        case .offsetFoundNull, .offsetOverflowOne: return (.pullNotFound, result.nextBeginOffset)
+        case .offsetOverflowBadly, .offsetTooSmall: return (.pullOffsetMoved, result.nextBeginOffset)
+        case .noMessageInQueue, .noMatchedLogicQueue:
+            return requestedOffset != 0 ? (.pullOffsetMoved, 0) : (.pullNotFound, 0)
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import CometCore
+import CometProtocol
+import CometRemoting
+import CometStore
+import Logging
+import NIOCore
+
+extension BrokerProcessor {
+    /// SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE (RocketMQ `SendMessageProcessor`).
+    func sendMessage(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) async throws
+        -> RemotingCommand
+    {
+        let fields = HeaderFields(request.extFields)
+        let header =
+            request.requestCode == .sendMessageV2
+            ? try SendMessageRequestHeader(v2Fields: fields) : try SendMessageRequestHeader(fields: fields)
+        let configuration = controller.configuration
+
+        guard configuration.brokerPermission.contains(.write) else {
+            return .response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] sending message is forbidden")
+        }
+        do {
+            try TopicValidator.validate(header.topic)
+        } catch {
+            return .response(to: request, code: .messageIllegal, remark: "illegal topic: \(error.message)")
+        }
+        if Self.systemTopics.contains(header.topic) {
+            return .response(to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden")
+        }
+        guard let body = request.body else {
+            return .response(to: request, code: .messageIllegal, remark: "the message body is empty")
+        }
+        guard body.readableBytes <= configuration.store.maxMessageSize else {
+            return .response(
+                to: request, code: .messageIllegal,
+                remark: "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)")
+        }
+
+        var topic = header.topic
+        var topicConfig: TopicConfig
+        if let existing = controller.topics.topic(topic) {
+            topicConfig = existing
+        } else if configuration.autoCreateTopicEnable || topic.hasPrefix(TopicConfigManager.retryPrefix),
+            let created = try createTopicOnSend(header)
+        {
+            topicConfig = created
+        } else {
+            return .response(
+                to: request, code: .topicNotExist,
+                remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)")
+        }
+        guard topicConfig.perm.contains(.write) else {
+            return .response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden")
+        }
+        var queueId = header.queueId
+        if queueId < 0 { queueId = Int32.random(in: 0..<max(1, topicConfig.writeQueueNums)) }
+        guard queueId < topicConfig.writeQueueNums else {
+            return .response(
+                to: request, code: .systemError,
+                remark: "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)")
+        }
+
+        var properties = MessageProperties.parse(header.properties ?? "")
+        properties.removeValue(forKey: MessagePropertyKey.wait)
+        properties[MessagePropertyKey.cluster] = configuration.clusterName
+        if properties[MessagePropertyKey.transactionPrepared] == "true" {
+            return .response(
+                to: request, code: .noPermission,
+                remark: "the broker[\(configuration.brokerName)] does not accept transaction messages yet")
+        }
+
+        // A retry message that failed too often goes to the group's dead-letter topic.
+        let reconsumeTimes = header.reconsumeTimes ?? 0
+        if topic.hasPrefix(TopicConfigManager.retryPrefix) {
+            let group = String(topic.dropFirst(TopicConfigManager.retryPrefix.count))
+            let groupConfig = try controller.groups.group(group)
+            let maxTimes = header.maxReconsumeTimes ?? groupConfig?.retryMaxTimes ?? 16
+            if reconsumeTimes >= maxTimes {
+                topic = TopicConfigManager.dlqPrefix + group
+                let (dlq, created) = try controller.topics.createIfAbsent(
+                    TopicConfig(topicName: topic, readQueueNums: 1, writeQueueNums: 1))
+                if created { controller.topicsChanged() }
+                topicConfig = dlq
+                queueId = 0
+            }
+        }
+
+        let template = StoredMessage(
+            topic: topic, queueID: queueId, body: body, properties: properties, flag: header.flag,
+            sysFlag: MessageSysFlag(rawValue: header.sysFlag), bornTimestamp: header.bornTimestamp,
+            bornHost: MessageHost(connection: connection), storeHost: store.configuration.storeHost,
+            reconsumeTimes: reconsumeTimes)
+        let messages: [StoredMessage]
+        if request.requestCode == .sendBatchMessage || header.batch == true {
+            switch Self.unpackBatch(template) {
+            case .success(let unpacked): messages = unpacked
+            case .failure(let error):
+                return .response(to: request, code: .messageIllegal, remark: "invalid batch body: \(error)")
+            }
+        } else {
+            messages = [template]
+        }
+
+        let result: PutMessageResult
+        do {
+            result = try await store.putMessages(messages)
+        } catch {
+            return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
+        }
+        guard let first = result.messages.first else {
+            return .response(to: request, code: .messageIllegal, remark: "the batch holds no message")
+        }
+        let responseHeader = SendMessageResponseHeader(
+            msgId: result.messages.map(\.offsetMessageID.description).joined(separator: ","), queueId: queueId,
+            queueOffset: first.queueOffset)
+        let code: ResponseCode = result.status == .flushDiskTimeout ? .flushDiskTimeout : .success
+        return .response(to: request, code: code, header: responseHeader)
+    }
+
+    /// Topics producers may not write to directly.
+    static let systemTopics: Set<String> = [
+        TopicConfigManager.defaultTopic, "SCHEDULE_TOPIC_XXXX", "RMQ_SYS_TRANS_HALF_TOPIC", "RMQ_SYS_TRANS_OP_HALF_TOPIC",
+        "OFFSET_MOVED_EVENT", "SELF_TEST_TOPIC",
+    ]
+
+    private func createTopicOnSend(_ header: SendMessageRequestHeader) throws(CometError) -> TopicConfig? {
+        let created: TopicConfig?
+        if header.topic.hasPrefix(TopicConfigManager.retryPrefix) {
+            let group = String(header.topic.dropFirst(TopicConfigManager.retryPrefix.count))
+            try controller.ensureRetryTopic(for: group)
+            created = controller.topics.topic(header.topic)
+        } else {
+            created = try controller.topics.createOnSend(
+                header.topic, defaultTopic: header.defaultTopic,
+                queueNums: header.defaultTopicQueueNums, topicSysFlag: 0)
+            if created != nil {
+                controller.topicsChanged()
+                controller.logger.info(
+                    "auto-created topic", metadata: ["topic": "\(header.topic)", "queues": "\(created!.writeQueueNums)"])
+            }
+        }
+        return created
+    }
+
+    /// Splits a batch body into individual messages that share the request's topic, queue and
+    /// hosts; each keeps its own flag, body and properties.
+    static func unpackBatch(_ template: StoredMessage) -> Result<[StoredMessage], MessageFormatError> {
+        if template.sysFlag.contains(.compressed) {
+            return .failure(MessageFormatError(.badField, "compressed batch bodies are not supported"))
+        }
+        let entries: [BatchMessageEntry]
+        do {
+            entries = try BatchMessageDecoder.decode(template.body)
+        } catch {
+            return .failure(error)
+        }
+        return .success(
+            entries.map { entry in
+                var message = template
+                message.body = entry.body
+                message.flag = entry.flag
+                var properties = entry.properties
+                properties.removeValue(forKey: MessagePropertyKey.wait)
+                properties[MessagePropertyKey.cluster] = template.properties[MessagePropertyKey.cluster]
+                message.properties = properties
+                return message
+            })
+    }
+
+    /// Maps a store refusal to the response code RocketMQ clients expect.
+    static func responseCode(for error: StoreError) -> ResponseCode {
+        switch error.code {
+        case .messageTooLarge, .propertiesTooLarge, .invalidTopic, .invalidMessage: return .messageIllegal
+        case .diskFull, .notRunning: return .serviceNotAvailable
+        default: return .systemError
+        }
+    }
+}
+
+extension MessageHost {
+    /// The peer address of `connection` as a stored BORNHOST (IPv6 peers are recorded as unspecified).
+    init(connection: RemotingConnection) {
+        guard let address = connection.channel.remoteAddress, let ip = address.ipAddress,
+            let host = MessageHost(ipv4: ip, port: Int32(address.port ?? 0))
+        else {
+            self = .unspecified
+            return
+        }
+        self = host
+    }
+}

@@ -1,0 +1,52 @@
+import CometCore
+package import CometProtocol
+package import CometRemoting
+import CometStore
+import Logging
+
+/// Dispatches broker requests by code to the handlers in the `BrokerProcessor+…` files, which
+/// follow RocketMQ's processors (send, pull, client management, consumer management, admin).
+package struct BrokerProcessor: RequestProcessor {
+    package let controller: BrokerController
+
+    package init(controller: BrokerController) { self.controller = controller }
+
+    package func process(_ request: RemotingCommand, connection: RemotingConnection) async throws -> RemotingCommand? {
+        guard let store = controller.store else {
+            return .response(to: request, code: .systemBusy, remark: "broker is starting, try again shortly")
+        }
+        switch request.requestCode {
+        case .sendMessage, .sendMessageV2, .sendBatchMessage:
+            return try await sendMessage(request, connection: connection, store: store)
+        case .pullMessage:
+            return try await pullMessage(request, connection: connection, store: store, allowSuspend: true)
+        case .heartBeat: return try heartbeat(request, connection: connection)
+        case .unregisterClient: return try unregisterClient(request, connection: connection)
+        case .getConsumerListByGroup: return try consumerList(request)
+        case .lockBatchMQ: return try lockBatch(request)
+        case .unlockBatchMQ: return try unlockBatch(request)
+        case .queryConsumerOffset: return try await queryConsumerOffset(request, store: store)
+        case .updateConsumerOffset: return try updateConsumerOffset(request)
+        case .getMaxOffset, .getMinOffset, .getEarliestMsgStoreTime:
+            return try queueOffsets(request, store: store)
+        case .searchOffsetByTimestamp: return try searchOffset(request, store: store)
+        case .updateAndCreateTopic: return try createTopic(request)
+        case .deleteTopicInBroker: return try deleteTopic(request)
+        case .getAllTopicConfig: return .response(to: request, body: controller.topics.snapshot.encoded())
+        case .getConsumerRunningInfo: return try await consumerRunningInfo(request)
+        default:
+            return .response(
+                to: request, code: .requestCodeNotSupported,
+                remark: "request code \(request.code) (\(request.requestCode)) is not supported by this broker")
+        }
+    }
+
+    package func connectionClosed(_ connection: RemotingConnection) {
+        controller.producers.connectionClosed(connection)
+        for group in controller.consumers.connectionClosed(connection) {
+            controller.logger.info(
+                "consumer connection closed", metadata: ["group": "\(group)", "remote.address": "\(connection.remoteAddress)"])
+            controller.notifyConsumerIdsChanged(group)
+        }
+    }
+}

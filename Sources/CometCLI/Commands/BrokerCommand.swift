@@ -1,0 +1,49 @@
+import ArgumentParser
+import CometBroker
+import CometCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `comet broker`: runs a broker that registers with one or more name servers.
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run a broker: stores messages and serves producers and consumers.",
+        discussion: """
+            The broker registers with every name server given by --namesrv (or namesrvAddr in --config) \
+            at start and every 30 s. Existing RocketMQ broker.conf files are accepted with --config.
+            Example: comet broker --namesrv 127.0.0.1:9876 --listen 0.0.0.0:10911 --data /var/lib/comet --name broker-a
+            """)
+
+    @Option(help: "Name server addresses, HOST:PORT separated by ';' (namesrvAddr).")
+    var namesrv: String?
+
+    @OptionGroup var broker: BrokerOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        logging.bootstrap()
+        let logger = Logger(label: "comet.broker")
+        var nameServers: [HostAndPort]?
+        if let namesrv {
+            do {
+                nameServers = try HostAndPort.parseList(namesrv)
+            } catch {
+                throw ValidationError("--namesrv: \(error.message)")
+            }
+        }
+        let configuration = try broker.configuration(
+            defaultData: defaultDataFolder("broker"), nameServers: nameServers, logger: logger)
+        if configuration.nameServers.isEmpty {
+            logger.warning("no name server given (--namesrv): clients will not find this broker")
+        }
+        try await exitOnFailure {
+            let broker = try Broker(configuration: configuration, logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: broker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import CometBroker
+import CometCore
+import CometNameServer
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `comet standalone`: a name server and a broker in one process, ready for a newcomer.
+struct StandaloneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "standalone",
+        abstract: "Run a name server and a broker in one process (the quickest way to a working system).",
+        discussion: """
+            Clients use the name server address (default 127.0.0.1:9876). Data lives in --data \
+            (default ~/.comet/standalone). Stop with Ctrl-C: offsets are saved and the store closes cleanly.
+            Example: comet standalone --data /tmp/comet
+            """)
+
+    @Option(help: "Name server address, HOST:PORT (port 0 picks a free port).")
+    var namesrvListen = HostAndPort(host: "0.0.0.0", port: 9876)
+
+    @OptionGroup var broker: BrokerOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        logging.bootstrap()
+        let logger = Logger(label: "comet.standalone")
+        let brokerConfiguration = try broker.configuration(
+            defaultData: defaultDataFolder("standalone"), nameServers: nil, logger: logger)
+        try await exitOnFailure {
+            let nameServer = try NameServer(
+                configuration: NameServerConfiguration(
+                    listen: namesrvListen,
+                    kvConfigPath: brokerConfiguration.dataDirectory + "/namesrv/kvConfig.json"),
+                logger: Logger(label: "comet.namesrv"))
+            let service = StandaloneService(nameServer: nameServer) { address in
+                var configuration = brokerConfiguration
+                configuration.nameServers = [HostAndPort(host: "127.0.0.1", port: address.port)]
+                return try Broker(configuration: configuration, logger: Logger(label: "comet.broker"))
+            }
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}
+
+/// Runs the name server, then a broker registered with it (its port is known only once bound).
+private struct StandaloneService: Service {
+    let nameServer: NameServer
+    let makeBroker: @Sendable (HostAndPort) throws -> Broker
+
+    init(nameServer: NameServer, makeBroker: @escaping @Sendable (HostAndPort) throws -> Broker) {
+        self.nameServer = nameServer
+        self.makeBroker = makeBroker
+    }
+
+    func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await nameServer.run() }
+            let address = HostAndPort(try await nameServer.localAddress)
+            let broker = try makeBroker(address)
+            group.addTask { try await broker.run() }
+        }
+    }
+}
