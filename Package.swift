@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
@@ -44,7 +45,10 @@ let package = Package(
         comet("CometNameServer", ["CometCore", "CometProtocol", "CometRemoting", nioCore, logging, lifecycle]),
         comet(
             "CometBroker",
-            ["CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging, lifecycle]),
+            [
+                "CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging, lifecycle,
+                product("CompressNIO", "compress-nio"),
+            ]),
         // Composition root and the executable.
         comet(
             "CometCLI",

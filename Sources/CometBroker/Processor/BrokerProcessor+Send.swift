@@ -2,6 +2,7 @@ import CometCore
 import CometProtocol
 import CometRemoting
 import CometStore
+import CompressNIO
 import Logging
 import NIOCore
 
@@ -92,7 +93,7 @@ extension BrokerProcessor {
             reconsumeTimes: reconsumeTimes)
         let messages: [StoredMessage]
         if request.requestCode == .sendBatchMessage || header.batch == true {
-            switch Self.unpackBatch(template) {
+            switch Self.unpackBatch(template, maxSize: configuration.maxFrameLength) {
             case .success(let unpacked): messages = unpacked
             case .failure(let error):
                 return .response(to: request, code: .messageIllegal, remark: "invalid batch body: \(error)")
@@ -144,13 +145,22 @@ extension BrokerProcessor {
 
     /// Splits a batch body into individual messages that share the request's topic, queue and
     /// hosts; each keeps its own flag, body and properties.
-    static func unpackBatch(_ template: StoredMessage) -> Result<[StoredMessage], MessageFormatError> {
+    /// The C++ client zlib-compresses a whole batch body of 4 KiB or more and flags the request
+    /// compressed; such a body is inflated (up to `maxSize`) before it is split.
+    static func unpackBatch(_ template: StoredMessage, maxSize: Int) -> Result<[StoredMessage], MessageFormatError> {
+        var template = template
+        var batchBody = template.body
         if template.sysFlag.contains(.compressed) {
-            return .failure(MessageFormatError(.badField, "compressed batch bodies are not supported"))
+            do {
+                batchBody = try batchBody.decompress(with: .zlib(), maxSize: maxSize)
+            } catch {
+                return .failure(MessageFormatError(.badField, "compressed batch body does not inflate: \(error)"))
+            }
+            template.sysFlag.remove(.compressed)
         }
         let entries: [BatchMessageEntry]
         do {
-            entries = try BatchMessageDecoder.decode(template.body)
+            entries = try BatchMessageDecoder.decode(batchBody)
         } catch {
             return .failure(error)
         }

@@ -10,4 +10,13 @@ package struct MessageArrival: Sendable, Hashable {
     package var tagsCode: Int64
     /// Store timestamp of the last record written.
     package var storeTimestamp: Int64
+
+    /// Creates an arrival notice (the store makes these; tests too).
+    package init(topic: String, queueID: Int32, maxOffset: Int64, tagsCode: Int64, storeTimestamp: Int64) {
+        self.topic = topic
+        self.queueID = queueID
+        self.maxOffset = maxOffset
+        self.tagsCode = tagsCode
+        self.storeTimestamp = storeTimestamp
+    }
 }
