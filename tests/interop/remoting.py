@@ -178,7 +178,9 @@ def queue_counts(route) -> tuple[int, int]:
     return sum(int(d["readQueueNums"]) for d in datas), sum(int(d["writeQueueNums"]) for d in datas)
 
 
-def wait_for_route(namesrv: str, topic: str, timeout: float = 15.0, min_queues: int = 1):
+def wait_for_route(namesrv: str, topic: str, timeout: float = 35.0, min_queues: int = 1):
+    """Waits until the name server has a route for topic (a broker registers a new topic at once in
+    RocketMQ; the timeout also tolerates one 30 s registration period)."""
     deadline = time.monotonic() + timeout
     route = None
     while time.monotonic() < deadline:

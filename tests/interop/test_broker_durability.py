@@ -87,22 +87,31 @@ def test_sigkill_after_10000_acknowledged_sync_sends_loses_nothing(standalone, c
     producers = [cpp.producer(server.address, timeout_ms=10000) for _ in range(threads_count)]
     assert producers[0].send_sync(make_message(topic, "create", keys="create")).status == SendStatus.OK
     remoting.wait_for_route(server.address, topic)
+    for producer in producers:  # every producer learns the route before the threads start
+        assert producer.send_sync(make_message(topic, "warm-up", keys="create")).status == SendStatus.OK
 
     acked = [set() for _ in range(threads_count)]
     failures = []
 
     def run(index):
         producer = producers[index]
-        try:
-            for i in range(per_thread):
-                key = f"crash-{index}-{i}"
-                result = producer.send_sync(make_message(topic, f"body {key}", keys=key))
+        for i in range(per_thread):
+            key = f"crash-{index}-{i}"
+            errors = []
+            for _attempt in range(3):  # only acknowledged sends count; a retried one may be stored twice
+                try:
+                    result = producer.send_sync(make_message(topic, f"body {key}", keys=key))
+                except Exception as error:
+                    errors.append(repr(error))
+                    continue
                 if result.status == SendStatus.OK:
                     acked[index].add(key)
-                else:
-                    failures.append((key, result.status))
-        except Exception as error:
-            failures.append((index, repr(error)))
+                    break
+                errors.append(result.status)
+            else:
+                failures.append((key, errors))
+                if len(failures) > 20:
+                    return
 
     started = time.monotonic()
     threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(threads_count)]
@@ -127,7 +136,8 @@ def test_sigkill_after_10000_acknowledged_sync_sends_loses_nothing(standalone, c
     missing = all_acked - keys
     assert not missing, f"{len(missing)} acknowledged messages lost, e.g. {sorted(missing)[:5]}"
     for message in stored:
-        assert message.body == f"body {message.keys.decode()}".encode()
+        if message.keys != b"create":
+            assert message.body == f"body {message.keys.decode()}".encode()
     # The broker can append after recovery, at the next offsets.
     producer = cpp.producer(restarted.address)
     result = producer.send_sync(make_message(topic, "after crash", keys="after-crash"))
