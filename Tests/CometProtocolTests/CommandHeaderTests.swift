@@ -71,3 +71,60 @@ struct CommandHeaderTests {
         #expect(throws: CometError.self) { try HeaderFields(["b": "maybe"]).optionalBool("b") }
     }
 }
+
+@Suite("Broker headers")
+struct BrokerHeaderTests {
+    @Test("Send headers round-trip, and V2 one-letter keys map to the same fields", arguments: CommandHeaderTests.serializations)
+    func sendHeaders(_ s: SerializeType) throws {
+        let send = SendMessageRequestHeader(
+            producerGroup: "PG", topic: "T", defaultTopic: "TBW102", defaultTopicQueueNums: 4, queueId: 3, sysFlag: 1,
+            bornTimestamp: 1_700_000_000_123, flag: 9, properties: "KEYS\u{1}k\u{2}TAGS\u{1}t\u{2}", reconsumeTimes: 2,
+            unitMode: false, batch: true, maxReconsumeTimes: 16)
+        #expect(try roundTrip(send, s) == send)
+        var v2: [String: String] = [:]
+        send.writeV2(into: &v2)
+        #expect(v2["a"] == "PG" && v2["b"] == "T" && v2["e"] == "3" && v2["m"] == "true" && v2["l"] == "16")
+        #expect(try SendMessageRequestHeader(v2Fields: HeaderFields(v2)) == send)
+        let response = SendMessageResponseHeader(msgId: "0A00000100002A9F0000000000000000", queueId: 3, queueOffset: 77)
+        #expect(try roundTrip(response, s) == response)
+    }
+
+    @Test("The C++ client's batch flag \"1\" counts as a batch")
+    func cppBatchFlag() throws {
+        let header = try SendMessageRequestHeader(
+            fields: HeaderFields(["producerGroup": "PG", "topic": "T", "queueId": "0", "batch": "1", "unitMode": "0"]))
+        #expect(header.batch == true)
+        #expect(header.unitMode == false)
+    }
+
+    @Test("Pull, offset and client headers round-trip", arguments: CommandHeaderTests.serializations)
+    func otherHeaders(_ s: SerializeType) throws {
+        let pull = PullMessageRequestHeader(
+            consumerGroup: "CG", topic: "T", queueId: 1, queueOffset: 12, maxMsgNums: 32,
+            sysFlag: [.commitOffset, .suspend, .subscription], commitOffset: 11, suspendTimeoutMillis: 15000,
+            subscription: "TagA || TagB", subVersion: 1_700_000_000_000, expressionType: "TAG")
+        #expect(try roundTrip(pull, s) == pull)
+        let pullResponse = PullMessageResponseHeader(suggestWhichBrokerId: 0, nextBeginOffset: 13, minOffset: 0, maxOffset: 20)
+        #expect(try roundTrip(pullResponse, s) == pullResponse)
+        let queue = TopicQueueRequestHeader(topic: "T", queueId: 2)
+        #expect(try roundTrip(queue, s) == queue)
+        let search = SearchOffsetRequestHeader(topic: "T", queueId: 2, timestamp: 1_700_000_000_000)
+        #expect(try roundTrip(search, s) == search)
+        #expect(try roundTrip(OffsetResponseHeader(offset: 5), s) == OffsetResponseHeader(offset: 5))
+        #expect(try roundTrip(OffsetResponseHeader(timestamp: 6), s) == OffsetResponseHeader(timestamp: 6))
+        let query = QueryConsumerOffsetRequestHeader(consumerGroup: "CG", topic: "T", queueId: 1)
+        #expect(try roundTrip(query, s) == query)
+        let update = UpdateConsumerOffsetRequestHeader(consumerGroup: "CG", topic: "T", queueId: 1, commitOffset: 9)
+        #expect(try roundTrip(update, s) == update)
+        let group = ConsumerGroupHeader(consumerGroup: "CG")
+        #expect(try roundTrip(group, s) == group)
+        let unregister = UnregisterClientRequestHeader(clientID: "1-127.0.0.1@x", producerGroup: "PG", consumerGroup: "CG")
+        #expect(try roundTrip(unregister, s) == unregister)
+        let running = GetConsumerRunningInfoRequestHeader(consumerGroup: "CG", clientId: "c", jstackEnable: true)
+        #expect(try roundTrip(running, s) == running)
+        let create = CreateTopicRequestHeader(topic: "T", readQueueNums: 8, writeQueueNums: 8, perm: 6, order: true)
+        #expect(try roundTrip(create, s) == create)
+        let delete = DeleteTopicRequestHeader(topic: "T")
+        #expect(try roundTrip(delete, s) == delete)
+    }
+}
