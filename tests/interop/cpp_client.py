@@ -281,3 +281,18 @@ def send_async_all(producer: Producer, messages: list, timeout: float = 30.0):
     assert done.wait(timeout), f"only {len(results)} of {total} async sends completed within {timeout}s"
     assert not errors, f"async sends failed: {errors[:3]}"
     return results
+
+
+def create_topic_by_sending(clients: Clients, namesrv: str, topic: str, min_queues: int = 1):
+    """Auto-creates topic with one message (key and tag "create"), waits for its route, and returns
+    the write queue count. Producers created afterwards see the real route from their first send;
+    a producer that sent before the topic existed keeps the default topic's route (capped at 4
+    queues) until its 30 s route refresh, which would break queue selection."""
+    import remoting
+
+    producer = clients.producer(namesrv)
+    result = producer.send_sync(make_message(topic, "create", tags="create", keys="create"))
+    assert result.status == 0, result
+    clients.shutdown(producer)
+    route = remoting.wait_for_route(namesrv, topic, min_queues=min_queues)
+    return remoting.queue_counts(route)[1]

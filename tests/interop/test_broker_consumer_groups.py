@@ -6,7 +6,7 @@ import pytest
 from rocketmq.client import SendStatus
 
 import remoting
-from cpp_client import make_message, pull_all, unique, wait_until
+from cpp_client import create_topic_by_sending, make_message, pull_all, unique, wait_until
 
 
 def test_tag_filter_expression_delivers_only_matching_tags(standalone, cpp):
@@ -88,9 +88,8 @@ def _probe_until(producer, topic, queue_count, collectors, done, timeout=45.0):
 def test_broadcasting_consumers_each_receive_everything(standalone, cpp):
     server = standalone()
     topic, group = unique("TopicBroadcast"), unique("GID_broadcast")
+    queue_count = create_topic_by_sending(cpp, server.address, topic)
     producer = cpp.producer(server.address)
-    assert producer.send_sync(make_message(topic, "create", tags="Probe", keys="create")).status == SendStatus.OK
-    queue_count = remoting.queue_counts(remoting.wait_for_route(server.address, topic))[1]
 
     _, first = cpp.push_consumer(server.address, group, topic, broadcasting=True)
     _, second = cpp.push_consumer(server.address, group, topic, broadcasting=True)
@@ -113,15 +112,15 @@ def test_broadcasting_consumers_each_receive_everything(standalone, cpp):
 def test_clustering_consumers_split_an_8_queue_topic(namesrv_and_broker, cpp, creation):
     server = namesrv_and_broker({"defaultTopicQueueNums": 8, "brokerIP1": "127.0.0.1"})
     topic, group = unique("TopicCluster"), unique("GID_cluster")
-    producer = cpp.producer(server.address)
     if creation == "update-and-create-topic":
         response = remoting.create_topic(server.broker_address, topic, 8)
         assert response.code == remoting.SUCCESS, response
     else:
         # The first send auto-creates the topic; the broker's defaultTopicQueueNums=8 from broker.conf applies.
-        assert producer.send_sync(make_message(topic, "create", tags="Probe", keys="create")).status == SendStatus.OK
-    route = remoting.wait_for_route(server.address, topic, min_queues=8)
+        create_topic_by_sending(cpp, server.address, topic)
+    route = remoting.wait_for_route(server.address, topic)
     assert remoting.queue_counts(route) == (8, 8), route
+    producer = cpp.producer(server.address)  # created after the route exists: it sees all 8 queues
 
     _, first = cpp.push_consumer(server.address, group, topic)
     _, second = cpp.push_consumer(server.address, group, topic)

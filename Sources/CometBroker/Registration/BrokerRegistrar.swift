@@ -21,10 +21,8 @@ struct BrokerRegistrar: Sendable {
     func registerAll() async {
         guard let address = controller.address else { return }
         let configuration = controller.configuration
-        let body = RegisterBrokerBody(
-            topicConfigTable: controller.topics.snapshot.topicConfigTable,
-            dataVersion: controller.topics.snapshot.dataVersion
-        ).encoded()
+        let topics = controller.topics.snapshot
+        let body = RegisterBrokerBody(topicConfigTable: topics.topicConfigTable, dataVersion: topics.dataVersion).encoded()
         let header = RegisterBrokerRequestHeader(
             brokerName: configuration.brokerName, brokerAddr: address, clusterName: configuration.clusterName,
             haServerAddr: address, brokerId: configuration.brokerId,
