@@ -19,6 +19,11 @@ final class AppendQueue: @unchecked Sendable {
     }
     private let state = Mutex(State())
     private let signal = DispatchSemaphore(value: 0)
+    private let pending = Atomic<Int>(0)
+    /// How long the writer polls for new requests before sleeping. Waking a sleeping thread
+    /// costs up to milliseconds on virtual machines, which would cap group commit far below
+    /// the device's flush rate; a short spin keeps a busy writer awake between batches.
+    private static let spinNanoseconds: Int64 = 200_000
 
     /// Enqueues a request; returns false if the queue is closed.
     func enqueue(_ request: AppendRequest) -> Bool {
@@ -28,6 +33,7 @@ final class AppendQueue: @unchecked Sendable {
             state.requests.append(request)
             return (true, wasEmpty)
         }
+        if accepted { pending.add(1, ordering: .releasing) }
         if wasEmpty { signal.signal() }
         return accepted
     }
@@ -40,10 +46,26 @@ final class AppendQueue: @unchecked Sendable {
                 state.requests.removeAll(keepingCapacity: true)
                 return (taken, state.closed)
             }
-            if !requests.isEmpty { return requests }
+            if !requests.isEmpty {
+                pending.subtract(requests.count, ordering: .relaxed)
+                return requests
+            }
             if closed { return nil }
-            signal.wait()
+            if !spinUntilPending() { signal.wait() }
         }
+    }
+
+    /// Polls `pending` for up to ``spinNanoseconds``; true if work arrived.
+    private func spinUntilPending() -> Bool {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var iterations = 0
+        while pending.load(ordering: .acquiring) <= 0 {
+            iterations += 1
+            if iterations & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > UInt64(Self.spinNanoseconds) {
+                return false
+            }
+        }
+        return true
     }
 
     /// Refuses new requests and wakes the writer so it can drain and exit.
