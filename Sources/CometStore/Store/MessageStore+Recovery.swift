@@ -21,7 +21,10 @@ extension MessageStore {
             wasCleanShutdown: true, scannedFrom: nil, commitLogEnd: 0, recordsVerified: 0, invalidRecord: nil,
             segmentsRemoved: 0, consumeQueuesTruncated: 0)
         let end: Int64
-        if !crashed, let checkpoint, checkpoint.cleanShutdownEnd >= 0,
+        if !crashed && checkpoint == nil && starts.isEmpty {
+            // A brand-new store: nothing to recover, and no reason to report a crash.
+            end = 0
+        } else if !crashed, let checkpoint, checkpoint.cleanShutdownEnd >= 0,
             starts.isEmpty ? checkpoint.cleanShutdownEnd == 0 : checkpoint.cleanShutdownEnd >= starts[0]
         {
             end = checkpoint.cleanShutdownEnd
