@@ -20,6 +20,7 @@ from rocketmq.client import Message, Producer, PullConsumer, PushConsumer
 from rocketmq.ffi import MessageModel, _CMessageQueue, _CPullStatus, dll
 
 _counter = itertools.count(1)
+STARTUP_SETTLE_SECONDS = 0.2
 
 
 def unique(prefix: str) -> str:
@@ -144,6 +145,10 @@ class Clients:
             producer.set_timeout(timeout_ms)
         producer.start()
         self._started.append(producer)
+        # A send in the first milliseconds after start can fail at once with "No route info of this
+        # topic" (observed: the client's start-up tasks race the first send for the connection lock,
+        # and all 5 attempts fail within a millisecond). Let the start-up settle.
+        time.sleep(STARTUP_SETTLE_SECONDS)
         return producer
 
     def push_consumer(self, namesrv: str, group: str, topic: str, expression: str = "*", *, orderly: bool = False,
