@@ -1,5 +1,9 @@
 """Issue 4: batch sends from the C++ client (SEND_MESSAGE with `batch`="1" and an encoded batch
-body) are stored as the individual messages; the pull consumer reads every queue by offset."""
+body) are stored as the individual messages; the pull consumer reads every queue by offset; pull
+semantics over the wire (long polling, commit offset on pull, min/max offsets)."""
+import threading
+import time
+
 from rocketmq.client import SendStatus
 from rocketmq.ffi import _CPullStatus
 
@@ -111,3 +115,77 @@ def test_pull_consumer_reads_every_queue_by_offset(standalone, cpp):
         assert producer.send_sync(make_message(topic, f"pull body {i}", keys=f"pull-{i}")).status == SendStatus.OK
     later = pull_all(puller, topic, start_offsets=ends)
     assert sorted(m.keys.decode() for m in later) == sorted(f"pull-{i}" for i in range(100, 120))
+
+
+def _raw_pull(broker, group, topic, queue_id, offset, sys_flag, suspend_ms, commit_offset=0, timeout=30.0):
+    with remoting.Connection(broker, timeout=timeout) as connection:
+        return connection.request(remoting.PULL_MESSAGE, {
+            "consumerGroup": group, "topic": topic, "queueId": queue_id, "queueOffset": offset, "maxMsgNums": 32,
+            "sysFlag": sys_flag, "commitOffset": commit_offset, "suspendTimeoutMillis": suspend_ms,
+            "subscription": "*", "subVersion": 0, "expressionType": "TAG",
+        })
+
+
+def test_long_polling_holds_an_empty_pull_until_a_message_arrives(standalone, cpp):
+    """A pull with the SUSPEND flag on an empty queue is held (the C++ push consumer re-pulls at once
+    after PULL_NOT_FOUND, so a broker that answers at once is spun against) and answered as soon as
+    a message for that queue is stored."""
+    server = standalone()
+    topic, group = unique("TopicLongPoll"), unique("GID_longpoll")
+    created = remoting.create_topic(server.broker_address, topic, 1)
+    assert created.code == remoting.SUCCESS, created
+    suspend_and_subscription = 0x2 | remoting.PULL_SYSFLAG_SUBSCRIPTION
+
+    # Held for about the suspend time, then PULL_NOT_FOUND.
+    started = time.monotonic()
+    response = _raw_pull(server.broker_address, group, topic, 0, 0, suspend_and_subscription, 2000)
+    held = time.monotonic() - started
+    assert response.code == remoting.PULL_NOT_FOUND, response
+    assert 1.5 <= held <= 10, f"an empty long-poll pull was answered after {held:.2f}s (suspend 2 s)"
+
+    # Answered promptly when a message arrives while it is held.
+    outcome = {}
+
+    def pull_in_background():
+        begin = time.monotonic()
+        outcome["response"] = _raw_pull(server.broker_address, group, topic, 0, 0, suspend_and_subscription, 15000)
+        outcome["answered_at"] = time.monotonic()
+        outcome["began_at"] = begin
+
+    thread = threading.Thread(target=pull_in_background, daemon=True)
+    thread.start()
+    time.sleep(1.0)
+    assert thread.is_alive(), f"the pull was not held: {outcome.get('response')}"
+    sent_at = time.monotonic()
+    sent = remoting.send_message(server.broker_address, topic, b"wake up", queue_id=0)
+    assert sent.code == remoting.SUCCESS, sent
+    thread.join(20)
+    assert not thread.is_alive(), "the held pull never returned"
+    response = outcome["response"]
+    assert response.code == remoting.SUCCESS, response
+    assert [m.body for m in remoting.decode_messages(response.body)] == [b"wake up"]
+    delay = outcome["answered_at"] - sent_at
+    assert delay < 3.0, f"held pull answered {delay:.2f}s after the message arrived"
+
+
+def test_pull_with_commit_offset_flag_commits_the_offset(standalone, cpp):
+    server = standalone()
+    topic, group = unique("TopicCommit"), unique("GID_commit")
+    created = remoting.create_topic(server.broker_address, topic, 1)
+    assert created.code == remoting.SUCCESS, created
+    for i in range(10):
+        assert remoting.send_message(server.broker_address, topic, f"m{i}".encode()).code == remoting.SUCCESS
+
+    commit_and_subscription = 0x1 | remoting.PULL_SYSFLAG_SUBSCRIPTION
+    response = _raw_pull(server.broker_address, group, topic, 0, 7, commit_and_subscription, 0, commit_offset=7)
+    assert response.code == remoting.SUCCESS, response
+    assert [m.queue_offset for m in remoting.decode_messages(response.body)] == [7, 8, 9]
+    assert response.ext["nextBeginOffset"] == "10" and response.ext["maxOffset"] == "10"
+
+    queried = remoting.request(server.broker_address, remoting.QUERY_CONSUMER_OFFSET,
+                               {"consumerGroup": group, "topic": topic, "queueId": 0})
+    assert queried.code == remoting.SUCCESS and queried.ext["offset"] == "7", queried
+    max_offset = remoting.request(server.broker_address, remoting.GET_MAX_OFFSET, {"topic": topic, "queueId": 0})
+    assert max_offset.code == remoting.SUCCESS and max_offset.ext["offset"] == "10", max_offset
+    min_offset = remoting.request(server.broker_address, remoting.GET_MIN_OFFSET, {"topic": topic, "queueId": 0})
+    assert min_offset.code == remoting.SUCCESS and min_offset.ext["offset"] == "0", min_offset
