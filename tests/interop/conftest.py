@@ -5,6 +5,7 @@ bounded, and every process started here is killed at the end of its test.
 """
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -111,6 +112,12 @@ def start_comet(tmp_path):
     yield start
     for process in reversed(started):
         process.stop()
+    # Broker data folders hold preallocated commit-log files (1 GiB each by default) and pytest keeps
+    # the temp folders of the last runs: delete the data, keep the logs.
+    for process in started:
+        for flag, value in zip(process.args, process.args[1:]):
+            if flag == "--data":
+                shutil.rmtree(value, ignore_errors=True)
 
 
 def write_broker_conf(path: Path, config: dict) -> Path:

@@ -108,29 +108,34 @@ def test_broadcasting_consumers_each_receive_everything(standalone, cpp):
         assert not collector.errors
 
 
-@pytest.mark.parametrize("creation", ["auto-create-with-defaultTopicQueueNums", "update-and-create-topic"])
-def test_clustering_consumers_split_an_8_queue_topic(namesrv_and_broker, cpp, creation):
+@pytest.mark.parametrize("creation", ["update-and-create-topic", "auto-create-from-TBW102"])
+def test_clustering_consumers_split_the_queues(namesrv_and_broker, cpp, creation):
     server = namesrv_and_broker({"defaultTopicQueueNums": 8, "brokerIP1": "127.0.0.1"})
     topic, group = unique("TopicCluster"), unique("GID_cluster")
+    # broker.conf's defaultTopicQueueNums sizes the default topic TBW102.
+    assert remoting.queue_counts(remoting.get_route(server.address, "TBW102")) == (8, 8)
     if creation == "update-and-create-topic":
         response = remoting.create_topic(server.broker_address, topic, 8)
         assert response.code == remoting.SUCCESS, response
+        expected_queues = 8
     else:
-        # The first send auto-creates the topic; the broker's defaultTopicQueueNums=8 from broker.conf applies.
+        # Auto-creation on first send, as RocketMQ does it: queue count = min(the request's
+        # defaultTopicQueueNums, TBW102's write queues); the C++ client always asks for 4.
         create_topic_by_sending(cpp, server.address, topic)
+        expected_queues = 4
     route = remoting.wait_for_route(server.address, topic)
-    assert remoting.queue_counts(route) == (8, 8), route
-    producer = cpp.producer(server.address)  # created after the route exists: it sees all 8 queues
+    assert remoting.queue_counts(route) == (expected_queues, expected_queues), route
+    producer = cpp.producer(server.address)  # created after the route exists: it sees every queue
 
     _, first = cpp.push_consumer(server.address, group, topic)
     _, second = cpp.push_consumer(server.address, group, topic)
-    everything = set(range(8))
+    everything = set(range(expected_queues))
 
     def split(deliveries):
         a, b = deliveries[first.name], deliveries[second.name]
         return a and b and not (a & b) and (a | b) == everything
 
-    _probe_until(producer, topic, 8, [first, second], split, timeout=60.0)
+    _probe_until(producer, topic, expected_queues, [first, second], split, timeout=60.0)
 
     keys = [f"cl-{i}" for i in range(80)]
     for key in keys:
@@ -146,6 +151,7 @@ def test_clustering_consumers_split_an_8_queue_topic(namesrv_and_broker, cpp, cr
     assert a and b, f"one consumer got nothing: {len(a)} / {len(b)}"
     queues_a, queues_b = {m.queue_id for m in a}, {m.queue_id for m in b}
     assert not (queues_a & queues_b), f"queues consumed by both: {queues_a & queues_b}"
-    assert len(queues_a) == 4 and len(queues_b) == 4, (queues_a, queues_b)  # "averagely": 4 + 4
+    half = expected_queues // 2  # "averagely" allocation: an even split
+    assert len(queues_a) == half and len(queues_b) == half, (queues_a, queues_b)
     all_keys = [m.keys.decode() for m in a + b]
     assert sorted(all_keys) == sorted(keys), "lost or duplicated messages in the group"
