@@ -18,6 +18,8 @@ package final class BrokerController: Sendable {
     package let consumers = ConsumerManager()
     package let producers = ProducerManager()
     package let pullHolds = PullRequestHoldService()
+    /// Compiled SQL92 subscriptions (see ``SQLFilterCache``).
+    package let sqlFilters = SQLFilterCache()
     let locks: Mutex<RebalanceLockTable>
     private let opened = Mutex<(store: MessageStore, address: String)?>(nil)
     private let registrationRequests: AsyncStream<Void>.Continuation

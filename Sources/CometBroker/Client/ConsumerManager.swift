@@ -8,6 +8,8 @@ package struct ClientChannel: Sendable {
     package var clientId: String
     package var connection: RemotingConnection
     package var lastUpdate: Int64
+    /// The client's language, from its HEART_BEAT (CPP clients want list-shaped bodies).
+    package var language: LanguageCode = .java
 }
 
 /// A consumer group's members and what they subscribe to.
@@ -35,7 +37,9 @@ package final class ConsumerManager: Sendable {
     package init() {}
 
     /// Records a heartbeat of `data` from `connection`; returns whether the member set changed.
-    package func register(_ data: ConsumerData, clientId: String, connection: RemotingConnection, now: Int64) -> Bool {
+    package func register(
+        _ data: ConsumerData, clientId: String, connection: RemotingConnection, now: Int64, language: LanguageCode = .java
+    ) -> Bool {
         groups.withLock { groups in
             var info =
                 groups[data.groupName]
@@ -46,7 +50,8 @@ package final class ConsumerManager: Sendable {
             info.messageModel = data.messageModel
             info.consumeFromWhere = data.consumeFromWhere
             let isNew = info.channels[connection.id]?.clientId != clientId
-            info.channels[connection.id] = ClientChannel(clientId: clientId, connection: connection, lastUpdate: now)
+            info.channels[connection.id] = ClientChannel(
+                clientId: clientId, connection: connection, lastUpdate: now, language: language)
             for subscription in data.subscriptions {
                 if let existing = info.subscriptions[subscription.topic], existing.subVersion > subscription.subVersion {
                     continue

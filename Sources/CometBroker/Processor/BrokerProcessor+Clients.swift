@@ -21,9 +21,17 @@ extension BrokerProcessor {
                 return .response(
                     to: request, code: .noPermission, remark: "group \(consumer.groupName) may not consume by broadcasting")
             }
+            for subscription in consumer.subscriptions where subscription.expressionType.uppercased() == "SQL92" {
+                do {
+                    _ = try controller.sqlFilters.filter(
+                        group: consumer.groupName, topic: subscription.topic, expression: subscription.subString)
+                } catch {
+                    return .response(to: request, code: .subscriptionParseFailed, remark: error.message)
+                }
+            }
             try controller.ensureRetryTopic(for: consumer.groupName)
             let changed = controller.consumers.register(
-                consumer, clientId: data.clientID, connection: connection, now: now)
+                consumer, clientId: data.clientID, connection: connection, now: now, language: request.language)
             if changed {
                 controller.logger.info(
                     "consumer joined",

@@ -39,12 +39,9 @@ extension BrokerProcessor {
 
         let subscription: SubscriptionData
         if header.sysFlag.contains(.subscription) {
-            guard header.expressionType == nil || header.expressionType == "TAG" else {
-                return .response(
-                    to: request, code: .subscriptionParseFailed,
-                    remark: "expression type \(header.expressionType!) is not supported yet")
-            }
-            subscription = SubscriptionData(topic: header.topic, subString: header.subscription ?? "*")
+            subscription = SubscriptionData(
+                topic: header.topic, subString: header.subscription ?? "*",
+                expressionType: header.expressionType.flatMap { $0.isEmpty ? nil : $0 } ?? "TAG")
         } else if let known = controller.consumers.group(header.consumerGroup)?.subscriptions[header.topic] {
             subscription = known
         } else {
@@ -52,14 +49,37 @@ extension BrokerProcessor {
                 to: request, code: .subscriptionNotExist,
                 remark: "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)")
         }
+        let sqlFilter: SQLFilter?
+        switch subscription.expressionType.uppercased() {
+        case "TAG", "":
+            sqlFilter = nil
+        case "SQL92":
+            do {
+                sqlFilter = try controller.sqlFilters.filter(
+                    group: header.consumerGroup, topic: header.topic, expression: subscription.subString)
+            } catch {
+                return .response(to: request, code: .subscriptionParseFailed, remark: error.message)
+            }
+        default:
+            return .response(
+                to: request, code: .subscriptionParseFailed,
+                remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)")
+        }
         let tagsCodes: Set<Int64>? =
-            subscription.tagsSet.isEmpty ? nil : Set(subscription.tagsSet.map { TagHashCode.tagsCode($0) })
+            sqlFilter != nil || subscription.tagsSet.isEmpty
+            ? nil : Set(subscription.tagsSet.map { TagHashCode.tagsCode($0) })
 
         let result: GetMessageResult
         do {
-            result = try await store.getMessages(
-                topic: header.topic, queueID: header.queueId, offset: header.queueOffset,
-                maxCount: Int(max(1, header.maxMsgNums)), tagsCodes: tagsCodes)
+            if let sqlFilter {
+                result = try await store.getMessages(
+                    topic: header.topic, queueID: header.queueId, offset: header.queueOffset,
+                    maxCount: Int(max(1, header.maxMsgNums)), filter: sqlFilter)
+            } else {
+                result = try await store.getMessages(
+                    topic: header.topic, queueID: header.queueId, offset: header.queueOffset,
+                    maxCount: Int(max(1, header.maxMsgNums)), tagsCodes: tagsCodes)
+            }
         } catch {
             return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
         }

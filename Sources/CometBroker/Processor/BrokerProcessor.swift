@@ -34,6 +34,9 @@ package struct BrokerProcessor: RequestProcessor {
         case .deleteTopicInBroker: return try deleteTopic(request)
         case .getAllTopicConfig: return .response(to: request, body: controller.topics.snapshot.encoded())
         case .getConsumerRunningInfo: return try await consumerRunningInfo(request)
+        case .queryMessage: return try await queryMessage(request, connection: connection, store: store)
+        case .viewMessageById: return try viewMessageById(request, connection: connection, store: store)
+        case .invokeBrokerToResetOffset: return try resetOffset(request, store: store)
         default:
             return .response(
                 to: request, code: .requestCodeNotSupported,

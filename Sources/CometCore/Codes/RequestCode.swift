@@ -32,6 +32,7 @@ package struct RequestCode: RawRepresentable, Hashable, Sendable, CustomStringCo
     package static let deleteTopicInBroker = RequestCode(215)
     package static let resetConsumerClientOffset = RequestCode(220)
     package static let getConsumerStatusFromClient = RequestCode(221)
+    package static let invokeBrokerToResetOffset = RequestCode(222)
     package static let getConsumerRunningInfo = RequestCode(307)
     package static let consumeMessageDirectly = RequestCode(309)
     package static let sendMessageV2 = RequestCode(310)
@@ -64,6 +65,7 @@ package struct RequestCode: RawRepresentable, Hashable, Sendable, CustomStringCo
         106: "GET_BROKER_CLUSTER_INFO", 205: "WIPE_WRITE_PERM_OF_BROKER", 206: "GET_ALL_TOPIC_LIST_FROM_NAMESERVER",
         215: "DELETE_TOPIC_IN_BROKER", 216: "DELETE_TOPIC_IN_NAMESRV", 219: "GET_KVLIST_BY_NAMESPACE",
         220: "RESET_CONSUMER_CLIENT_OFFSET", 221: "GET_CONSUMER_STATUS_FROM_CLIENT",
+        222: "INVOKE_BROKER_TO_RESET_OFFSET",
         307: "GET_CONSUMER_RUNNING_INFO", 309: "CONSUME_MESSAGE_DIRECTLY", 310: "SEND_MESSAGE_V2",
         320: "SEND_BATCH_MESSAGE", 322: "QUERY_DATA_VERSION", 327: "ADD_WRITE_PERM_OF_BROKER",
     ]

@@ -1,0 +1,139 @@
+/// Where an evaluation reads message properties from (a dictionary, or a stored record's bytes).
+package protocol FilterPropertySource {
+    /// The property's value, nil when the message lacks it.
+    func property(_ name: String) -> String?
+}
+
+extension Dictionary: FilterPropertySource where Key == String, Value == String {
+    package func property(_ name: String) -> String? { self[name] }
+}
+
+/// A node of a compiled SQL92 filter, evaluated with RocketMQ's three-valued logic (`null` is
+/// "unknown"; only a final `TRUE` matches).
+indirect enum FilterNode: Sendable {
+    /// Ordering and equality operators (`<>` is compiled as NOT of `=`).
+    enum Comparison: String, Sendable {
+        case equal = "=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    }
+
+    case constant(FilterValue)
+    case property(String)
+    case negate(FilterNode)
+    case not(FilterNode)
+    /// A bare property used as a condition: true only for a Boolean, which properties never are.
+    case booleanCast(FilterNode)
+    case and(FilterNode, FilterNode)
+    case or(FilterNode, FilterNode)
+    case compare(Comparison, FilterNode, FilterNode)
+    case isNull(FilterNode)
+    case inList(String, Set<String>, negated: Bool)
+
+    /// Whether upstream would build a `BooleanExpression` here (NULL, TRUE and FALSE literals included).
+    var isBoolean: Bool {
+        switch self {
+        case .constant(.bool), .constant(.null): return true
+        case .constant, .property, .negate: return false
+        default: return true
+        }
+    }
+
+    var isConstant: Bool {
+        if case .constant = self { return true }
+        return false
+    }
+
+    /// Names of the properties the node reads.
+    var propertyNames: Set<String> {
+        switch self {
+        case .constant: return []
+        case .property(let name), .inList(let name, _, _): return [name]
+        case .negate(let n), .not(let n), .booleanCast(let n), .isNull(let n): return n.propertyNames
+        case .and(let l, let r), .or(let l, let r), .compare(_, let l, let r): return l.propertyNames.union(r.propertyNames)
+        }
+    }
+
+    func evaluate<Source: FilterPropertySource>(_ source: Source) -> FilterValue {
+        switch self {
+        case .constant(let value):
+            return value
+        case .property(let name):
+            return source.property(name).map(FilterValue.string) ?? .null
+        case .negate(let operand):
+            switch operand.evaluate(source) {
+            case .long(let v): return .long(0 &- v)
+            case .double(let v): return .double(-v)
+            case .failed: return .failed
+            default: return .null
+            }
+        case .not(let operand):
+            switch operand.evaluate(source) {
+            case .bool(let v): return .bool(!v)
+            case .null: return .null
+            default: return .failed
+            }
+        case .booleanCast(let operand):
+            switch operand.evaluate(source) {
+            case .null: return .null
+            case .bool(let v): return .bool(v)
+            case .failed: return .failed
+            default: return .bool(false)
+            }
+        case .and(let left, let right):
+            let l = left.evaluate(source)
+            if l == .failed || l == .bool(false) { return l }
+            let r = right.evaluate(source)
+            if r == .failed || r == .bool(false) { return r }
+            return l == .null || r == .null ? .null : .bool(true)
+        case .or(let left, let right):
+            let l = left.evaluate(source)
+            if l == .failed || l == .bool(true) { return l }
+            let r = right.evaluate(source)
+            if r == .failed || r == .bool(true) { return r }
+            return l == .null || r == .null ? .null : .bool(false)
+        case .isNull(let operand):
+            switch operand.evaluate(source) {
+            case .null: return .bool(true)
+            case .failed: return .failed
+            default: return .bool(false)
+            }
+        case .inList(let name, let values, let negated):
+            guard let value = source.property(name) else { return .null }
+            return .bool(values.contains(value) != negated)
+        case .compare(.equal, let left, let right):
+            let l = left.evaluate(source)
+            if l == .failed { return .failed }
+            let r = right.evaluate(source)
+            if r == .failed { return .failed }
+            switch (l, r) {
+            case (.null, .null): return .bool(true)
+            case (.null, _): return .null
+            case (_, .null): return .bool(false)
+            default:
+                if l.javaEquals(r) { return .bool(true) }
+                guard let order = FilterValue.compare(l, r) else { return .failed }
+                return .bool(order == 0)
+            }
+        case .compare(let comparison, let left, let right):
+            let l = left.evaluate(source)
+            if l == .failed || l == .null { return l }
+            let r = right.evaluate(source)
+            if r == .failed || r == .null { return r }
+            let order: Int?
+            if case .string(let a) = l, case .string(let b) = r {
+                // Strings are never ordered: both must read as numbers.
+                guard let x = FilterValue.javaDouble(a), let y = FilterValue.javaDouble(b) else { return .failed }
+                order = FilterValue.compareDoubles(x, y)
+            } else {
+                order = FilterValue.compare(l, r)
+            }
+            guard let order else { return .failed }
+            switch comparison {
+            case .less: return .bool(order < 0)
+            case .lessOrEqual: return .bool(order <= 0)
+            case .greater: return .bool(order > 0)
+            case .greaterOrEqual: return .bool(order >= 0)
+            case .equal: return .bool(order == 0)
+            }
+        }
+    }
+}
