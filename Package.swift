@@ -24,7 +24,8 @@ let package = Package(
     name: "comet",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "comet", targets: ["comet"])
+        .executable(name: "comet", targets: ["comet"]),
+        .library(name: "CometClient", targets: ["CometClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
@@ -49,12 +51,18 @@ let package = Package(
                 "CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging, lifecycle,
                 product("CompressNIO", "compress-nio"),
             ]),
+        comet(
+            "CometClient",
+            [
+                "CometCore", "CometProtocol", "CometRemoting", nioCore, nioPosix, logging,
+                product("CompressNIO", "compress-nio"),
+            ]),
         // Composition root and the executable.
         comet(
             "CometCLI",
             [
-                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", nioCore,
-                nioPosix, logging, lifecycle, product("UnixSignals", "swift-service-lifecycle"),
+                "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", "CometClient",
+                nioCore, nioPosix, logging, lifecycle, product("Histogram", "hdrhistogram-swift"), product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),
         .executableTarget(name: "comet", dependencies: ["CometCLI"], swiftSettings: settings),
@@ -67,6 +75,7 @@ let package = Package(
             ["CometCore", "CometProtocol", nioCore, product("NIOEmbedded", "swift-nio"),
              product("NIOTestUtils", "swift-nio")]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
+        tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol"]),
         tests(
             "CometBrokerTests",
             ["CometCore", "CometProtocol", "CometRemoting", "CometBroker", "CometStore", nioCore, logging]),
@@ -75,6 +84,6 @@ let package = Package(
         tests(
             "CometIntegrationTests",
             ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore",
-             nioCore, nioPosix, logging]),
+             "CometClient", nioCore, nioPosix, logging]),
     ]
 )

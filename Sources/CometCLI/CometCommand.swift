@@ -16,6 +16,8 @@ struct CometCommand: AsyncParsableCommand {
             StandaloneCommand.self,
             NamesrvCommand.self,
             BrokerCommand.self,
+            ProduceCommand.self,
+            ConsumeCommand.self,
             BenchCommand.self,
             StoreAppendChildCommand.self,
         ])

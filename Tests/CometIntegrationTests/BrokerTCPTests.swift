@@ -35,6 +35,16 @@ func withBroker<T: Sendable>(
                 return broker.controller.address!
             }
             let client = RemotingClient(logger: Logger(label: "test"))
+            // Clients find the broker only once it has registered with the name server.
+            try await withTimeout(.seconds(10)) {
+                while true {
+                    let info = try await client.invoke(.request(.getBrokerClusterInfo), to: namesrv, timeout: .seconds(5))
+                    if try ClusterInfo(body: info.body).brokerAddrTable.values.contains(where: { $0.brokerAddrs[0] == address }) {
+                        return
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
             let result = try await body(namesrv, address, client)
             await client.shutdown()
             group.cancelAll()

@@ -13,7 +13,7 @@ extension BrokerProcessor {
     {
         let fields = HeaderFields(request.extFields)
         let header =
-            request.requestCode == .sendMessageV2
+            request.requestCode == .sendMessageV2 || (request.requestCode == .sendBatchMessage && fields.values["a"] != nil)
             ? try SendMessageRequestHeader(v2Fields: fields) : try SendMessageRequestHeader(fields: fields)
         let configuration = controller.configuration
 

@@ -1,0 +1,209 @@
+import CometCore
+import CometProtocol
+import CometRemoting
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The connection layer one producer or consumer uses: name-server lookups with failover, a
+/// route cache refreshed every 30 s, broker addresses, heartbeats, and server-pushed requests.
+final class ClientInstance: Sendable {
+    let configuration: ClientConfiguration
+    let clientId: String
+    let logger: Logger
+    let remoting: RemotingClient
+    private let routes = Mutex<[String: TopicRouteData]>([:])
+    private let nameServerIndex = Atomic<Int>(0)
+    private let heartbeatSource: @Sendable () -> HeartbeatData
+    private let background = Mutex<Task<Void, Never>?>(nil)
+    private static let instances = Atomic<Int>(0)
+
+    init(
+        configuration: ClientConfiguration, logger: Logger,
+        heartbeat: @escaping @Sendable () -> HeartbeatData,
+        onServerRequest: @escaping @Sendable (RemotingCommand) async -> RemotingCommand?
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.heartbeatSource = heartbeat
+        let ip = configuration.clientIP ?? Self.localIPv4()
+        let n = Self.instances.add(1, ordering: .relaxed).newValue
+        let name = configuration.instanceName == "DEFAULT" ? "\(getpid())-\(n)" : configuration.instanceName
+        clientId = "\(ip)@\(name)"
+        remoting = RemotingClient(logger: logger) { request, _ in await onServerRequest(request) }
+    }
+
+    /// Starts the route-refresh and heartbeat loop.
+    func start() {
+        let task = Task { [self] in
+            var lastHeartbeat = ContinuousClock.now
+            var lastRefresh = ContinuousClock.now
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                let now = ContinuousClock.now
+                if now - lastRefresh >= configuration.routeRefreshInterval {
+                    lastRefresh = now
+                    for topic in routes.withLock({ Array($0.keys) }) { _ = try? await refreshRoute(topic) }
+                }
+                if now - lastHeartbeat >= configuration.heartbeatInterval {
+                    lastHeartbeat = now
+                    await sendHeartbeats()
+                }
+            }
+        }
+        background.withLock { $0 = task }
+    }
+
+    /// Stops the loop and closes every connection.
+    func shutdown() async {
+        background.withLock { $0?.cancel() }
+        await remoting.shutdown()
+    }
+
+    /// Milliseconds since the epoch.
+    func nowMillis() -> Int64 { WallClock.system.nowMillis() }
+
+    // MARK: Routes
+
+    /// The cached route of `topic`, fetched on first use; `nil` when no name server knows it.
+    func route(_ topic: String) async throws(ClientError) -> TopicRouteData? {
+        if let cached = routes.withLock({ $0[topic] }) { return cached }
+        return try await refreshRoute(topic)
+    }
+
+    /// Fetches the route of `topic` now.
+    @discardableResult
+    func refreshRoute(_ topic: String) async throws(ClientError) -> TopicRouteData? {
+        let response = try await callNameServer(
+            .request(.getRouteInfoByTopic, header: GetRouteInfoRequestHeader(topic: topic)))
+        switch response.responseCode {
+        case .success:
+            do {
+                let route = try TopicRouteData(body: response.body)
+                routes.withLock { $0[topic] = route }
+                return route
+            } catch {
+                throw ClientError(.brokerError, "invalid route data for \(topic): \(error.message)")
+            }
+        case .topicNotExist:
+            routes.withLock { _ = $0.removeValue(forKey: topic) }
+            return nil
+        default:
+            throw ClientError(
+                .brokerError, response.remark ?? "route lookup failed", responseCode: response.code)
+        }
+    }
+
+    /// The master address of `brokerName`, from any cached route.
+    func masterAddress(_ brokerName: String) -> String? {
+        routes.withLock { routes in
+            for route in routes.values {
+                if let data = route.brokerDatas.first(where: { $0.brokerName == brokerName }), let addr = data.masterAddr {
+                    return addr
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The master of `brokerName`, or a slave when the master is gone (reads only).
+    func readAddress(_ brokerName: String) -> String? {
+        routes.withLock { routes in
+            for route in routes.values {
+                if let data = route.brokerDatas.first(where: { $0.brokerName == brokerName }) {
+                    return data.masterAddr ?? data.brokerAddrs.sorted { $0.key < $1.key }.first?.value
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Every broker address in the cached routes.
+    var allBrokerAddresses: Set<String> {
+        routes.withLock { Set($0.values.flatMap { $0.brokerDatas.flatMap { $0.brokerAddrs.values } }) }
+    }
+
+    // MARK: Calls
+
+    /// Calls the name servers in turn, starting with the last one that answered.
+    func callNameServer(_ request: RemotingCommand) async throws(ClientError) -> RemotingCommand {
+        let servers = configuration.nameServers
+        guard !servers.isEmpty else { throw ClientError(.invalidArgument, "no name server configured") }
+        let start = nameServerIndex.load(ordering: .relaxed)
+        var lastError = ClientError(.connectionFailed, "no name server answered")
+        for i in 0..<servers.count {
+            let index = (start + i) % servers.count
+            do {
+                let response = try await remoting.invoke(request, to: servers[index], timeout: configuration.requestTimeout)
+                nameServerIndex.store(index, ordering: .relaxed)
+                return response
+            } catch {
+                lastError = Self.clientError(error, servers[index])
+            }
+        }
+        throw lastError
+    }
+
+    /// Calls a broker.
+    func call(_ request: RemotingCommand, broker address: String, timeout: Duration? = nil) async throws(ClientError)
+        -> RemotingCommand
+    {
+        do {
+            return try await remoting.invoke(request, to: address, timeout: timeout ?? configuration.requestTimeout)
+        } catch {
+            throw Self.clientError(error, address)
+        }
+    }
+
+    /// Sends a oneway request to a broker.
+    func callOneway(_ request: RemotingCommand, broker address: String) async throws(ClientError) {
+        do {
+            try await remoting.invokeOneway(request, to: address)
+        } catch {
+            throw Self.clientError(error, address)
+        }
+    }
+
+    /// Sends the current heartbeat to every known broker.
+    func sendHeartbeats() async {
+        var heartbeat = heartbeatSource()
+        heartbeat.clientID = clientId
+        let body = heartbeat.encoded()
+        await withTaskGroup(of: Void.self) { group in
+            for address in allBrokerAddresses {
+                group.addTask {
+                    do {
+                        _ = try await self.call(.request(.heartBeat, body: body), broker: address)
+                    } catch {
+                        self.logger.debug("heartbeat failed", metadata: ["broker": "\(address)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    static func clientError(_ error: any Error, _ address: String) -> ClientError {
+        if let error = error as? ClientError { return error }
+        if let error = error as? CometError {
+            switch error.code {
+            case .timeout: return ClientError(.timeout, "\(address): \(error.message)")
+            case .shutdown: return ClientError(.notRunning, error.message)
+            default: return ClientError(.connectionFailed, "\(address): \(error.message)")
+            }
+        }
+        return ClientError(.connectionFailed, "\(address): \(error)")
+    }
+
+    /// The first non-loopback IPv4 address, else 127.0.0.1.
+    static func localIPv4() -> String {
+        for device in (try? System.enumerateDevices()) ?? [] {
+            if case .v4 = device.address, let ip = device.address?.ipAddress, !ip.hasPrefix("127.") { return ip }
+        }
+        return "127.0.0.1"
+    }
+}

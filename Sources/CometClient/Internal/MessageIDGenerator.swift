@@ -1,0 +1,44 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Generates `UNIQ_KEY` ids in Java's layout: IPv4 ‖ pid (2) ‖ random (4) ‖ ms since month start
+/// (4) ‖ counter (2), as 32 uppercase hex digits. Unique per process and sortable by time.
+final class MessageIDGenerator: Sendable {
+    private let prefix: String
+    private let counter = Atomic<UInt32>(0)
+    private let monthStart: Int64
+
+    init(ip: String) {
+        var bytes = ip.split(separator: ".").compactMap { UInt8($0) }
+        if bytes.count != 4 { bytes = [127, 0, 0, 1] }
+        let pid = UInt16(truncatingIfNeeded: getpid())
+        bytes += [UInt8(pid >> 8), UInt8(pid & 0xFF)]
+        let random = UInt32.random(in: .min ... .max)
+        bytes += withUnsafeBytes(of: random.bigEndian) { Array($0) }
+        prefix = bytes.map(Self.hex).joined()
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        parts.tm_mday = 1
+        parts.tm_hour = 0
+        parts.tm_min = 0
+        parts.tm_sec = 0
+        monthStart = Int64(timegm(&parts)) * 1000
+    }
+
+    /// The next id.
+    func next(nowMillis: Int64) -> String {
+        let elapsed = UInt32(truncatingIfNeeded: nowMillis - monthStart)
+        let count = UInt16(truncatingIfNeeded: counter.add(1, ordering: .relaxed).newValue)
+        let tail = withUnsafeBytes(of: elapsed.bigEndian) { Array($0) } + [UInt8(count >> 8), UInt8(count & 0xFF)]
+        return prefix + tail.map(Self.hex).joined()
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+}
