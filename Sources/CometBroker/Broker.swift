@@ -48,6 +48,7 @@ package final class Broker: Service {
                 defer { logger.debug("broker services started") }
                 group.addTask { await registrar.run() }
                 group.addTask { await self.housekeeping(store: store) }
+                try addMessageServices(to: &group, store: store)
                 controller.topicsChanged()
             }
         } onGracefulShutdown: {

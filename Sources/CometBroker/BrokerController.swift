@@ -20,6 +20,10 @@ package final class BrokerController: Sendable {
     package let pullHolds = PullRequestHoldService()
     /// Compiled SQL92 subscriptions (see ``SQLFilterCache``).
     package let sqlFilters = SQLFilterCache()
+    /// Where delayed, timer and half messages are held until due (delay levels, timer limits).
+    package let scheduler: MessageScheduler
+    /// Half messages, END_TRANSACTION and check-back.
+    package let transactions: TransactionalMessageService
     let locks: Mutex<RebalanceLockTable>
     private let opened = Mutex<(store: MessageStore, address: String)?>(nil)
     private let registrationRequests: AsyncStream<Void>.Continuation
@@ -37,6 +41,12 @@ package final class BrokerController: Sendable {
             configDirectory: configuration.configDirectory, autoCreate: configuration.autoCreateSubscriptionGroup)
         locks = Mutex(RebalanceLockTable(expiryMillis: Int64(configuration.lockExpiry.components.seconds) * 1000))
         (registrationTriggers, registrationRequests) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        scheduler = MessageScheduler(
+            levels: try DelayLevelTable(parsing: configuration.messageDelayLevel),
+            timerEnabled: configuration.timerWheelEnabled,
+            timerMaxDelayMillis: configuration.timerMaxDelay.components.seconds * 1000)
+        transactions = TransactionalMessageService(
+            .init(configuration: configuration, scheduler: scheduler, producers: producers, clock: clock, logger: logger))
     }
 
     /// The store, once the broker has opened it; requests before that are answered "busy".

@@ -98,6 +98,14 @@ extension BrokerConfiguration {
         case "flushConsumerOffsetInterval": offsetFlushInterval = .milliseconds(try int(100...600_000))
         case "maxTransferBytesOnMessageInMemory": store.maxTransferBytesInMemory = Int(try int(1024...Int64.max))
         case "maxTransferCountOnMessageInMemory": store.maxTransferCountInMemory = Int(try int(1...Int64.max))
+        case "messageDelayLevel":
+            _ = try DelayLevelTable(parsing: value)
+            messageDelayLevel = value
+        case "timerWheelEnable": timerWheelEnabled = try bool()
+        case "timerMaxDelaySec": timerMaxDelay = .seconds(try int(1...Int64(Int32.max)))
+        case "transactionCheckInterval": transactionCheckInterval = .milliseconds(try int(100...86_400_000))
+        case "transactionTimeOut": transactionTimeout = .milliseconds(try int(0...86_400_000))
+        case "transactionCheckMax": transactionCheckMax = Int32(try int(0...10_000))
         default:
             if Self.ignoredKeys.contains(key) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
             return "unknown broker.conf key '\(key)' (line \(line)) is ignored"

@@ -41,6 +41,18 @@ package struct BrokerConfiguration: Sendable {
     package var lockExpiry: Duration = .seconds(60)
     /// Largest accepted frame (16 MiB).
     package var maxFrameLength = 16 * 1024 * 1024
+    /// `messageDelayLevel`: the delays of levels 1, 2, … (default 18 levels, 1 s … 2 h).
+    package var messageDelayLevel = DelayLevelTable.defaultLevels
+    /// `timerWheelEnable`: accept deliver-at (timer) messages (default true).
+    package var timerWheelEnabled = true
+    /// `timerMaxDelaySec`: longest deliver-at delay (default 3 days).
+    package var timerMaxDelay: Duration = .seconds(3 * 86_400)
+    /// `transactionCheckInterval`: how often unresolved half messages are checked (default 60 s).
+    package var transactionCheckInterval: Duration = .seconds(60)
+    /// `transactionTimeOut`: age before a half message is first checked (default 6 s).
+    package var transactionTimeout: Duration = .seconds(6)
+    /// `transactionCheckMax`: checks before a half message is discarded (default 15).
+    package var transactionCheckMax: Int32 = 15
 
     package init(dataDirectory: String) {
         store = MessageStoreConfiguration(rootDirectory: dataDirectory)
@@ -66,6 +78,7 @@ package struct BrokerConfiguration: Sendable {
         } catch {
             throw CometError(.invalidConfiguration, "broker and cluster names must match [%|a-zA-Z0-9_-]+: \(error.message)")
         }
+        _ = try DelayLevelTable(parsing: messageDelayLevel)
         guard brokerId >= 0 else { throw CometError(.invalidConfiguration, "brokerId must be 0 (master) or positive") }
         guard brokerId == 0 else {
             throw CometError(.invalidConfiguration, "slave brokers (brokerId > 0) are not supported yet; use brokerId=0")

@@ -64,10 +64,8 @@ extension BrokerProcessor {
         var properties = MessageProperties.parse(header.properties ?? "")
         properties.removeValue(forKey: MessagePropertyKey.wait)
         properties[MessagePropertyKey.cluster] = configuration.clusterName
-        if properties[MessagePropertyKey.transactionPrepared] == "true" {
-            return .response(
-                to: request, code: .noPermission,
-                remark: "the broker[\(configuration.brokerName)] does not accept transaction messages yet")
+        if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix) {
+            return .response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional")
         }
 
         // A retry message that failed too often goes to the group's dead-letter topic.
@@ -102,9 +100,17 @@ extension BrokerProcessor {
             messages = [template]
         }
 
+        // Half, delayed and timer messages are held in system topics until resolved or due.
+        let toStore: [StoredMessage]
+        do {
+            let now = controller.clock.nowMillis()
+            toStore = try messages.map { message throws(CometError) in try controller.scheduler.route(message, now: now) }
+        } catch {
+            return .response(to: request, code: .messageIllegal, remark: error.message)
+        }
         let result: PutMessageResult
         do {
-            result = try await store.putMessages(messages)
+            result = try await store.putMessages(toStore)
         } catch {
             return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
         }

@@ -37,6 +37,8 @@ package struct BrokerProcessor: RequestProcessor {
         case .queryMessage: return try await queryMessage(request, connection: connection, store: store)
         case .viewMessageById: return try viewMessageById(request, connection: connection, store: store)
         case .invokeBrokerToResetOffset: return try resetOffset(request, store: store)
+        case .consumerSendMsgBack: return try await consumerSendMsgBack(request, store: store)
+        case .endTransaction: return try await endTransaction(request, store: store)
         default:
             return .response(
                 to: request, code: .requestCodeNotSupported,

@@ -1,0 +1,184 @@
+package import CometCore
+import CometProtocol
+package import CometStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Delivers deliver-at (timer) messages held in `rmq_sys_wheel_timer` queue 0.
+///
+/// An enqueue step reads new records of that queue into a ``TimingWheel`` (commit-log offsets
+/// in 100 ms buckets); a dequeue step fires the buckets that are due and re-puts their messages
+/// under the real topic. A tick costs what is new plus what is due, not what is pending.
+///
+/// Durability: `config/timerCheck.json` holds the wheel cursor (every bucket before it has been
+/// delivered) and the queue offset enqueued so far, written after each tick's re-puts are stored.
+/// On start the wheel is rebuilt from the store: records below the saved offset that fall before
+/// the cursor were delivered; the rest are pending (late ones are delivered at once).
+package final class TimerMessageService: Sendable {
+    private struct State {
+        var wheel: TimingWheel<Int64>
+        var enqueueOffset: Int64
+        var lastSave: Int64 = 0
+    }
+
+    private let controller: BrokerController
+    private let store: MessageStore
+    private let path: String
+    private let state: Mutex<State>
+    private let saved: (cursor: Int64, enqueueOffset: Int64)?
+
+    /// Loads the checkpoint; ``rebuild()`` then restores the pending entries.
+    package init(controller: BrokerController, store: MessageStore, precision: Int64 = 100) throws(CometError) {
+        self.controller = controller
+        self.store = store
+        path = controller.configuration.configDirectory + "/timerCheck.json"
+        if let json = try JSONFile.read(path) {
+            guard let cursor = json["cursor"]?.int64Value, let offset = json["enqueueOffset"]?.int64Value else {
+                throw CometError(.io, "\(path): expected cursor and enqueueOffset")
+            }
+            saved = (cursor, offset)
+            state = Mutex(State(wheel: TimingWheel(precision: precision, cursor: cursor), enqueueOffset: offset))
+        } else {
+            saved = nil
+            state = Mutex(State(wheel: TimingWheel(precision: precision, now: controller.clock.nowMillis()), enqueueOffset: 0))
+        }
+    }
+
+    /// Entries waiting in the wheel.
+    package var pendingCount: Int { state.withLock { $0.wheel.count } }
+
+    /// Re-reads the part of the timer queue the checkpoint covers and puts back what is pending.
+    package func rebuild() async {
+        guard let saved else { return }
+        let topic = MessageScheduler.timerTopic
+        var offset = store.minOffset(topic: topic, queueID: 0)
+        var restored = 0
+        while offset < saved.enqueueOffset {
+            guard let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
+                result.nextBeginOffset > offset
+            else { break }
+            state.withLock { state in
+                for slice in result.messages where slice.queueOffset < saved.enqueueOffset {
+                    guard let deliverAt = Self.deliverTime(slice) else { continue }
+                    if state.wheel.add(slice.physicalOffset, deliverAt: deliverAt) { restored += 1 }
+                }
+            }
+            offset = result.nextBeginOffset
+        }
+        controller.logger.info("timer wheel rebuilt", metadata: ["pending": "\(restored)", "cursor": "\(saved.cursor)"])
+    }
+
+    /// Rebuilds, then ticks every 100 ms until cancelled or the broker shuts down.
+    package func run() async {
+        await rebuild()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.tick()
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// Enqueues new timer records, delivers what is due, then saves the checkpoint.
+    /// Returns how many messages were delivered.
+    @discardableResult
+    package func tick() async -> Int {
+        let topic = MessageScheduler.timerTopic
+        var delivered = 0
+        var changed = false
+        // Enqueue: new records go into the wheel; those whose bucket has fired go out at once.
+        while true {
+            let offset = state.withLock { $0.enqueueOffset }
+            guard offset < store.maxOffset(topic: topic, queueID: 0),
+                let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
+                result.nextBeginOffset > offset
+            else { break }
+            let late = state.withLock { state -> [Int64] in
+                var late: [Int64] = []
+                for slice in result.messages {
+                    guard let deliverAt = Self.deliverTime(slice) else { continue }
+                    if !state.wheel.add(slice.physicalOffset, deliverAt: deliverAt) { late.append(slice.physicalOffset) }
+                }
+                return late
+            }
+            guard await deliver(late) else { return delivered }
+            delivered += late.count
+            state.withLock { $0.enqueueOffset = result.nextBeginOffset }
+            changed = true
+        }
+        // Dequeue: fire every due bucket, a bounded batch at a time.
+        while true {
+            let (due, cursorMoved) = state.withLock { state -> ([Int64], Bool) in
+                let before = state.wheel.cursor
+                let due = state.wheel.advance(to: controller.clock.nowMillis(), limit: 4096)
+                return (due, state.wheel.cursor != before)
+            }
+            if !due.isEmpty {
+                guard await deliver(due) else {
+                    // Not stored: put them back so the next tick retries them.
+                    state.withLock { state in
+                        let retry = state.wheel.cursor * state.wheel.precision
+                        for offset in due { state.wheel.add(offset, deliverAt: retry) }
+                    }
+                    break
+                }
+                delivered += due.count
+            }
+            changed = changed || cursorMoved
+            if due.isEmpty { break }
+        }
+        // Saved after every delivery (so a restart never re-delivers); otherwise every 10 s,
+        // which only keeps the restart scan short.
+        let now = controller.clock.nowMillis()
+        if delivered > 0 || (changed && state.withLock { now - $0.lastSave >= 10_000 }) {
+            state.withLock { $0.lastSave = now }
+            save()
+        }
+        return delivered
+    }
+
+    private func deliver(_ offsets: [Int64]) async -> Bool {
+        guard !offsets.isEmpty else { return true }
+        var batch: [StoredMessage] = []
+        batch.reserveCapacity(offsets.count)
+        for offset in offsets {
+            guard let held = store.lookMessage(commitLogOffset: offset),
+                let message = MessageScheduler.restore(held, storeHost: store.configuration.storeHost)
+            else {
+                controller.logger.error("dropping an unreadable timer message", metadata: ["offset": "\(offset)"])
+                continue
+            }
+            batch.append(message)
+        }
+        do {
+            var start = 0
+            while start < batch.count {
+                let end = min(batch.count, start + 256)
+                _ = try await store.putMessages(Array(batch[start..<end]))
+                start = end
+            }
+            return true
+        } catch {
+            controller.logger.warning("cannot deliver timer messages, will retry: \(error.message)")
+            return false
+        }
+    }
+
+    private func save() {
+        let (cursor, offset) = state.withLock { ($0.wheel.cursor, $0.enqueueOffset) }
+        do {
+            try JSONFile.write(.object(["cursor": .int(cursor), "enqueueOffset": .int(offset)]), to: path)
+        } catch {
+            controller.logger.error("cannot persist the timer checkpoint: \(error.message)")
+        }
+    }
+
+    /// Saves the checkpoint (at shutdown).
+    package func persist() { save() }
+
+    private static func deliverTime(_ slice: StoredMessageSlice) -> Int64? {
+        guard let message = try? slice.decode() else { return nil }
+        return message.properties[MessagePropertyKey.timerOutMs].flatMap { Int64($0) }
+    }
+}
