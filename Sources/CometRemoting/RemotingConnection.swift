@@ -63,7 +63,12 @@ package final class RemotingConnection: Sendable {
                 CometError(.connectionFailed, "could not send \(code) to \(remoteAddress)", cause: error))
         }
         defer { timeoutTask.cancel() }
-        return try await promise.futureResult.get()
+        // A cancelled caller (e.g. a consumer shutting down during a long poll) stops waiting at once.
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: { [self] in
+            takePending(opaque)?.fail(CancellationError())
+        }
     }
 
     /// Sends `request` with the oneway flag; completes once it is written.

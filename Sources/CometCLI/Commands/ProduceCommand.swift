@@ -31,6 +31,9 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(help: "Send this file's bytes as the body.")
     var file: String?
 
+    @Option(name: .customLong("property"), help: "A user property KEY=VALUE (repeatable).")
+    var properties: [String] = []
+
     @Option(help: "Delay level 1-18 (1s 5s 10s 30s 1m ... 2h).")
     var delayLevel = 0
 
@@ -43,16 +46,25 @@ struct ProduceCommand: AsyncParsableCommand {
     func validate() throws {
         guard body == nil || file == nil else { throw ValidationError("use either --body or --file, not both") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        for property in properties where !property.contains("=") {
+            throw ValidationError("--property must be KEY=VALUE, got '\(property)'")
+        }
     }
 
     func run() async throws {
         let producer = Producer(group: group, configuration: client.configuration)
         try await producer.start()
         defer { Task { await producer.shutdown() } }
+        var userProperties: [String: String] = [:]
+        for property in properties {
+            let parts = property.split(separator: "=", maxSplits: 1)
+            userProperties[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
         var failures = 0
         func send(_ bytes: [UInt8]) async {
             let message = Message(
-                topic: client.topic, body: bytes, tags: tag, keys: key.map { [$0] } ?? [], delayLevel: delayLevel)
+                topic: client.topic, body: bytes, tags: tag, keys: key.map { [$0] } ?? [], properties: userProperties,
+                delayLevel: delayLevel)
             do {
                 let result = try await producer.send(message)
                 if json {
