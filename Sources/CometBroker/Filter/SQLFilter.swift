@@ -13,6 +13,7 @@ package struct SQLFilter: Sendable {
     /// The properties the expression reads (what a record scan extracts).
     package let propertyNames: Set<String>
     let wantedKeys: [[UInt8]]
+    let wantedNames: [String]
 
     /// Compiles `expression`, or throws `.malformedExpression` whose cause is a ``SQLFilterError``
     /// with the position of the fault.
@@ -30,7 +31,8 @@ package struct SQLFilter: Sendable {
         self.expression = expression
         self.root = root
         self.propertyNames = root.propertyNames
-        self.wantedKeys = propertyNames.sorted().map { Array($0.utf8) }
+        self.wantedNames = propertyNames.sorted()
+        self.wantedKeys = wantedNames.map { Array($0.utf8) }
     }
 
     /// Whether a message with these properties matches.
@@ -43,35 +45,45 @@ package struct SQLFilter: Sendable {
     /// not parse does not match.
     package func matches(record raw: UnsafeRawBufferPointer) -> Bool {
         guard let header = try? StoredMessageHeader.parse(raw, verifyCRC: false) else { return false }
-        let properties = UnsafeRawBufferPointer(rebasing: raw[header.propertiesRange])
-        return matches(RecordProperties(properties, wanted: wantedKeys))
+        return matches(propertiesBytes: UnsafeRawBufferPointer(rebasing: raw[header.propertiesRange]))
+    }
+
+    /// Whether a message whose encoded PROPERTIES (`name\u{1}value\u{2}…`) are `raw` matches,
+    /// extracting only the properties the expression names.
+    package func matches(propertiesBytes raw: UnsafeRawBufferPointer) -> Bool {
+        matches(RecordProperties(raw, wanted: wantedKeys, names: wantedNames))
     }
 }
 
-/// The wanted properties of one record, extracted from the `name\u{1}value\u{2}` bytes in one pass.
+/// The wanted properties of one record, extracted from the `name\u{1}value\u{2}` bytes in one
+/// pass into slots parallel to the wanted names (no dictionary per message).
 struct RecordProperties: FilterPropertySource {
-    private var values: [String: String] = [:]
+    private let names: [String]
+    private var values: [String?]
 
-    init(_ raw: UnsafeRawBufferPointer, wanted: [[UInt8]]) {
+    init(_ raw: UnsafeRawBufferPointer, wanted: [[UInt8]], names: [String]? = nil) {
+        self.names = names ?? wanted.map { String(decoding: $0, as: UTF8.self) }
+        values = Array(repeating: nil, count: wanted.count)
         guard !wanted.isEmpty else { return }
+        var found = 0
         var position = 0
         let count = raw.count
-        while position < count {
+        while position < count, found < wanted.count {
             var separator = position
             while separator < count, raw[separator] != 1 { separator += 1 }
             guard separator < count else { return }
             var end = separator + 1
             while end < count, raw[end] != 2 { end += 1 }
             let keyLength = separator - position
-            for key in wanted where key.count == keyLength {
+            for (slot, key) in wanted.enumerated() where key.count == keyLength && values[slot] == nil {
                 var same = true
                 for i in 0..<keyLength where raw[position + i] != key[i] {
                     same = false
                     break
                 }
                 if same {
-                    let name = String(decoding: key, as: UTF8.self)
-                    values[name] = String(decoding: UnsafeRawBufferPointer(rebasing: raw[(separator + 1)..<end]), as: UTF8.self)
+                    values[slot] = String(decoding: UnsafeRawBufferPointer(rebasing: raw[(separator + 1)..<end]), as: UTF8.self)
+                    found += 1
                     break
                 }
             }
@@ -79,5 +91,8 @@ struct RecordProperties: FilterPropertySource {
         }
     }
 
-    func property(_ name: String) -> String? { values[name] }
+    func property(_ name: String) -> String? {
+        for (slot, candidate) in names.enumerated() where candidate == name { return values[slot] }
+        return nil
+    }
 }
