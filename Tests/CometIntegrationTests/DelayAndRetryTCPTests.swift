@@ -111,4 +111,35 @@ struct DelayAndRetryTCPTests {
         await second.stop()
         await client.shutdown()
     }
+
+    @Test("Progress lost in a crash (delivered but not yet saved) does not deliver again after the restart")
+    func crashWindowIsGuarded() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("comet-it-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let client = RemotingClient(logger: .init(label: "test"))
+        let first = try await RestartableBroker.start(folder: folder, configure: Self.shortLevels)
+        try await sendOK(
+            client, first.address, sendRequest(topic: "CrashT", body: "once", extraProperties: ["DELAY": "1", "UNIQ_KEY": "K-delay"]))
+        let deliverAt = nowMillis() + 1_000
+        try await sendOK(
+            client, first.address,
+            sendRequest(
+                topic: "CrashT", body: "timer once", queueId: 1,
+                extraProperties: ["TIMER_DELIVER_MS": "\(deliverAt)", "UNIQ_KEY": "K-timer"]))
+        _ = try await awaitMessages(client, first.address, topic: "CrashT", queueId: 0, within: .seconds(4))
+        _ = try await awaitMessages(client, first.address, topic: "CrashT", queueId: 1, within: .seconds(4))
+        await first.stop()
+        // As if the broker died after the re-puts but before saving its progress.
+        let config = folder + "/config/"
+        try #"{"offsetTable":{"1":0}}"#.write(toFile: config + "delayOffset.json", atomically: true, encoding: .utf8)
+        try #"{"cursor":\#(deliverAt / 100 - 20),"enqueueOffset":0}"#.write(
+            toFile: config + "timerCheck.json", atomically: true, encoding: .utf8)
+
+        let second = try await RestartableBroker.start(folder: folder, configure: Self.shortLevels)
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await pullMessages(client, second.address, topic: "CrashT", queueId: 0).count == 1)
+        #expect(try await pullMessages(client, second.address, topic: "CrashT", queueId: 1).count == 1)
+        await second.stop()
+        await client.shutdown()
+    }
 }

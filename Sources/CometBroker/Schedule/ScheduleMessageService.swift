@@ -16,6 +16,8 @@ package final class ScheduleMessageService: Sendable {
     private let store: MessageStore
     private let path: String
     private let offsets: Mutex<[Int32: Int64]>
+    /// Levels whose first batch after start has not been delivered yet (see ``RedeliveryGuard``).
+    private let unguarded: Mutex<Set<Int32>>
 
     /// Loads the saved progress of every level.
     package init(controller: BrokerController, store: MessageStore) throws(CometError) {
@@ -32,6 +34,7 @@ package final class ScheduleMessageService: Sendable {
             }
         }
         offsets = Mutex(table)
+        unguarded = Mutex(Set(1...max(1, controller.scheduler.levels.maxLevel)))
     }
 
     /// The saved next offset of a level's queue.
@@ -66,7 +69,7 @@ package final class ScheduleMessageService: Sendable {
         while offset < store.maxOffset(topic: topic, queueID: queueID), !Task.isCancelled {
             let result: GetMessageResult
             do {
-                result = try await store.getMessages(topic: topic, queueID: queueID, offset: offset, maxCount: 64)
+                result = try await store.getMessages(topic: topic, queueID: queueID, offset: offset, maxCount: 256)
             } catch {
                 return delivered
             }
@@ -79,6 +82,7 @@ package final class ScheduleMessageService: Sendable {
             let now = controller.clock.nowMillis()
             var batch: [StoredMessage] = []
             var next = offset
+            var guardBatch = unguarded.withLock { $0.remove(level) != nil } ? RedeliveryGuard(store: store) : nil
             for slice in result.messages {
                 guard let held = try? slice.decode() else {
                     controller.logger.error("skipping an undecodable delayed message", metadata: ["offset": "\(slice.physicalOffset)"])
@@ -88,6 +92,10 @@ package final class ScheduleMessageService: Sendable {
                 if held.storeTimestamp + delay > now { break }
                 next = slice.queueOffset + 1
                 if let message = MessageScheduler.restore(held, storeHost: store.configuration.storeHost) {
+                    if await guardBatch?.alreadyDelivered(held, as: message) == true {
+                        controller.logger.info("skipping a delayed message delivered before the restart", metadata: ["offset": "\(held.physicalOffset)"])
+                        continue
+                    }
                     batch.append(message)
                 } else {
                     controller.logger.error("dropping a delayed message without REAL_TOPIC/REAL_QID", metadata: ["offset": "\(held.physicalOffset)"])

@@ -20,6 +20,8 @@ package final class TimerMessageService: Sendable {
         var wheel: TimingWheel<Int64>
         var enqueueOffset: Int64
         var lastSave: Int64 = 0
+        /// The first tick after start checks for copies delivered just before a crash.
+        var guarded = false
     }
 
     private let controller: BrokerController
@@ -128,6 +130,7 @@ package final class TimerMessageService: Sendable {
             changed = changed || cursorMoved
             if due.isEmpty { break }
         }
+        state.withLock { $0.guarded = true }
         // Saved after every delivery (so a restart never re-delivers); otherwise every 10 s,
         // which only keeps the restart scan short.
         let now = controller.clock.nowMillis()
@@ -140,6 +143,7 @@ package final class TimerMessageService: Sendable {
 
     private func deliver(_ offsets: [Int64]) async -> Bool {
         guard !offsets.isEmpty else { return true }
+        var redelivery = state.withLock { $0.guarded } ? nil : RedeliveryGuard(store: store)
         var batch: [StoredMessage] = []
         batch.reserveCapacity(offsets.count)
         for offset in offsets {
@@ -147,6 +151,10 @@ package final class TimerMessageService: Sendable {
                 let message = MessageScheduler.restore(held, storeHost: store.configuration.storeHost)
             else {
                 controller.logger.error("dropping an unreadable timer message", metadata: ["offset": "\(offset)"])
+                continue
+            }
+            if await redelivery?.alreadyDelivered(held, as: message) == true {
+                controller.logger.info("skipping a timer message delivered before the restart", metadata: ["offset": "\(offset)"])
                 continue
             }
             batch.append(message)

@@ -34,7 +34,6 @@ struct BenchTimerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("comet-bench-timer-\(UUID().uuidString)").path
-        defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
         var configuration = BrokerConfiguration(dataDirectory: folder)
         configuration.listen = HostAndPort(host: "127.0.0.1", port: 0)
         configuration.store.commitLogSegmentSize = 256 << 20
@@ -42,7 +41,7 @@ struct BenchTimerCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let broker = try Broker(configuration: configuration, logger: logger)
         let task = Task { try await broker.run() }
-        defer { task.cancel() }
+        defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
         while broker.controller.store == nil { try await Task.sleep(for: .milliseconds(10)) }
         let store = broker.controller.store!
         let scheduler = broker.controller.scheduler
@@ -112,6 +111,8 @@ struct BenchTimerCommand: AsyncParsableCommand {
             "lateness ms: min \(lateness.first ?? 0) p50 \(percentile(0.5)) p90 \(percentile(0.9)) p99 \(percentile(0.99)) max \(lateness.last ?? 0)"
         )
         print("early (negative lateness): \(lateness.filter { $0 < 0 }.count)")
+        task.cancel()
+        _ = try? await task.value
     }
 
     private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
