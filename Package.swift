@@ -57,12 +57,13 @@ let package = Package(
                 "CometCore", "CometProtocol", "CometRemoting", nioCore, nioPosix, logging,
                 product("CompressNIO", "compress-nio"),
             ]),
+        comet("CometAdmin", ["CometCore", "CometProtocol", "CometClient"]),
         // Composition root and the executable.
         comet(
             "CometCLI",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", "CometClient",
-                nioCore, nioPosix, logging, lifecycle, product("Histogram", "hdrhistogram-swift"), product("UnixSignals", "swift-service-lifecycle"),
+                "CometAdmin", nioCore, nioPosix, logging, lifecycle, product("Histogram", "hdrhistogram-swift"), product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),
         .executableTarget(name: "comet", dependencies: ["CometCLI"], swiftSettings: settings),
@@ -84,6 +85,6 @@ let package = Package(
         tests(
             "CometIntegrationTests",
             ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore",
-             "CometClient", nioCore, nioPosix, logging]),
+             "CometClient", "CometAdmin", nioCore, nioPosix, logging]),
     ]
 )

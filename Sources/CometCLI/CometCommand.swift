@@ -18,6 +18,7 @@ struct CometCommand: AsyncParsableCommand {
             BrokerCommand.self,
             ProduceCommand.self,
             ConsumeCommand.self,
+            AdminCommand.self,
             BenchCommand.self,
             StoreAppendChildCommand.self,
         ])

@@ -24,6 +24,7 @@ struct LoadOptions: ParsableArguments {
     var json = false
 
     func validate() throws {
+        bootstrapQuietLogging()
         guard size >= 16, producers >= 1, inflight >= 1, duration > 0 else {
             throw ValidationError("--size must be ≥ 16, --producers, --inflight and --duration positive")
         }

@@ -44,6 +44,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        bootstrapQuietLogging()
         var options = PushConsumer.Options()
         options.model = broadcast ? .broadcasting : .clustering
         options.orderly = orderly

@@ -52,6 +52,7 @@ struct ProduceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        bootstrapQuietLogging()
         let producer = Producer(group: group, configuration: client.configuration)
         try await producer.start()
         defer { Task { await producer.shutdown() } }

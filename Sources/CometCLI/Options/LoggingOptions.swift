@@ -21,3 +21,12 @@ struct LoggingOptions: ParsableArguments {
         }
     }
 }
+
+/// Client commands log only warnings and errors to standard error, keeping their output clean.
+func bootstrapQuietLogging() {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = .warning
+        return handler
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import CometAdmin
+import CometClient
+import Foundation
+
+/// `comet admin …`: cluster administration.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Administer a cluster: topics, routes, queue offsets, consumer group lag, cluster layout.",
+        subcommands: [Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
+                      GroupProgress.self])
+
+    struct Common: ParsableArguments {
+        @Option(name: [.short, .customLong("namesrv")], help: "Name server addresses, HOST:PORT separated by ';'.")
+        var namesrv = "127.0.0.1:9876"
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func admin() -> Admin {
+            bootstrapQuietLogging()
+            return Admin(configuration: ClientConfiguration(namesrvAddr: namesrv))
+        }
+
+        func output<T: Encodable>(_ value: T, table: () -> String) throws {
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(value), as: UTF8.self))
+            } else {
+                print(table())
+            }
+        }
+    }
+
+    struct Cluster: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List clusters, brokers and their addresses.")
+        @OptionGroup var common: Common
+        func run() async throws {
+            let admin = common.admin()
+            let entries = try await admin.cluster()
+            await admin.shutdown()
+            try common.output(entries) {
+                entries.map { e in
+                    "\(e.cluster)\t\(e.brokerName)\t" + e.addresses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                        .joined(separator: " ")
+                }.joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Topics: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every routed topic.")
+        @OptionGroup var common: Common
+        func run() async throws {
+            let admin = common.admin()
+            let topics = try await admin.topics()
+            await admin.shutdown()
+            try common.output(topics) { topics.joined(separator: "\n") }
+        }
+    }
+
+    struct CreateTopic: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-topic", abstract: "Create or update a topic on every master broker.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Topic.") var topic: String
+        @Option(help: "Read and write queues per broker.") var queues: Int32 = 8
+        @Option(help: "Only brokers of this cluster.") var cluster: String?
+        @Flag(help: "Mark the topic as ordered.") var order = false
+        func run() async throws {
+            let admin = common.admin()
+            let brokers = try await admin.createTopic(topic, readQueues: queues, writeQueues: queues, cluster: cluster, order: order)
+            await admin.shutdown()
+            try common.output(brokers) { "created \(topic) with \(queues) queues on \(brokers.joined(separator: ", "))" }
+        }
+    }
+
+    struct DeleteTopic: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete-topic", abstract: "Delete a topic from every broker and name server.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Topic.") var topic: String
+        func run() async throws {
+            let admin = common.admin()
+            try await admin.deleteTopic(topic)
+            await admin.shutdown()
+            try common.output(["deleted": topic]) { "deleted \(topic)" }
+        }
+    }
+
+    struct Route: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show which brokers serve a topic.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Topic.") var topic: String
+        func run() async throws {
+            let admin = common.admin()
+            let route = try await admin.route(topic)
+            await admin.shutdown()
+            try common.output(route) {
+                route.queues.map { "\($0.brokerName)\tread=\($0.readQueues)\twrite=\($0.writeQueues)\tperm=\($0.perm)" }
+                    .joined(separator: "\n")
+            }
+        }
+    }
+
+    struct TopicStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "topic-status", abstract: "Min and max offsets of every queue of a topic.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Topic.") var topic: String
+        func run() async throws {
+            let admin = common.admin()
+            let status = try await admin.topicStatus(topic)
+            await admin.shutdown()
+            try common.output(status) {
+                (["broker\tqueue\tmin\tmax"] + status.map { "\($0.brokerName)\t\($0.queueId)\t\($0.minOffset)\t\($0.maxOffset)" })
+                    .joined(separator: "\n")
+            }
+        }
+    }
+
+    struct GroupProgress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "group-progress", abstract: "A consumer group's committed offset and lag on every queue of a topic.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Consumer group.") var group: String
+        @Option(name: .shortAndLong, help: "Topic.") var topic: String
+        func run() async throws {
+            let admin = common.admin()
+            let progress = try await admin.groupProgress(group, topic: topic)
+            await admin.shutdown()
+            try common.output(progress) {
+                (["broker\tqueue\tmax\tconsumer\tlag"]
+                    + progress.map {
+                        "\($0.brokerName)\t\($0.queueId)\t\($0.maxOffset)\t\($0.consumerOffset.map(String.init) ?? "-")\t\($0.lag)"
+                    } + ["total lag: \(progress.reduce(0) { $0 + $1.lag })"]).joined(separator: "\n")
+            }
+        }
+    }
+}
