@@ -46,7 +46,8 @@ package final class BrokerController: Sendable {
             timerEnabled: configuration.timerWheelEnabled,
             timerMaxDelayMillis: configuration.timerMaxDelay.components.seconds * 1000)
         transactions = TransactionalMessageService(
-            .init(configuration: configuration, scheduler: scheduler, producers: producers, clock: clock, logger: logger))
+            .init(configuration: configuration, scheduler: scheduler, producers: producers, topics: topics, clock: clock,
+                logger: logger))
     }
 
     /// The store, once the broker has opened it; requests before that are answered "busy".

@@ -126,4 +126,29 @@ struct TransactionTCPTests {
         await second.stop()
         await client.shutdown()
     }
+
+    @Test("A half message the producer keeps answering 'unknown' is discarded after transactionCheckMax checks")
+    func discardAfterMaxChecks() async throws {
+        try await withBroker(configure: {
+            $0.transactionCheckInterval = .seconds(1)
+            $0.transactionTimeout = .zero
+            $0.transactionCheckMax = 2
+        }) { _, broker, _ in
+            let checks = Mutex(0)
+            let producer = RemotingClient(logger: Logger(label: "producer")) { request, _ in
+                if request.requestCode == .checkTransactionState { checks.withLock { $0 += 1 } }
+                return nil
+            }
+            let heartbeat = RemotingCommand.request(
+                .heartBeat, body: HeartbeatData(clientID: "tx-unknown", producerGroups: ["TPG"]).encoded())
+            #expect(try await producer.invoke(heartbeat, to: broker, timeout: .seconds(5)).code == 0)
+            try await sendOK(producer, broker, Self.half("never"))
+            let (discarded, _) = try await awaitMessages(
+                producer, broker, topic: TransactionalMessageService.checkMaxTimeTopic, within: .seconds(8))
+            #expect(String(buffer: discarded[0].body) == "never")
+            #expect(checks.withLock { $0 } == 2)
+            #expect(try await pullMessages(producer, broker, topic: "TxT").isEmpty)
+            await producer.shutdown()
+        }
+    }
 }

@@ -55,9 +55,10 @@ extension BrokerProcessor {
         var properties = failed.properties
         if properties[MessagePropertyKey.retryTopic] == nil { properties[MessagePropertyKey.retryTopic] = failed.topic }
         if properties[MessagePropertyKey.originMessageID] == nil {
+            // As upstream: the client's id for it, else the stored record's offset message id.
+            let originID = header.originMsgId.flatMap { $0.isEmpty ? nil : $0 }
             properties[MessagePropertyKey.originMessageID] =
-                header.originMsgId ?? failed.uniqueKey
-                ?? OffsetMessageID(storeHost: failed.storeHost, commitLogOffset: failed.physicalOffset).description
+                originID ?? OffsetMessageID(storeHost: failed.storeHost, commitLogOffset: failed.physicalOffset).description
         }
         for key in MessageScheduler.schedulingProperties { properties.removeValue(forKey: key) }
         properties.removeValue(forKey: MessagePropertyKey.transactionPrepared)

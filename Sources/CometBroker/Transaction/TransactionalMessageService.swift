@@ -21,11 +21,15 @@ package final class TransactionalMessageService: Sendable {
         var savedCheckTimes: [Int64: Int32] = [:]
     }
 
+    /// Where half messages go when the producer never resolved them.
+    package static let checkMaxTimeTopic = "TRANS_CHECK_MAX_TIME_TOPIC"
+
     /// What the service needs from the broker (it is created inside the controller).
     package struct Context: Sendable {
         package var configuration: BrokerConfiguration
         package var scheduler: MessageScheduler
         package var producers: ProducerManager
+        package var topics: TopicConfigManager
         package var clock: WallClock
         package var logger: Logger
     }
@@ -134,6 +138,14 @@ package final class TransactionalMessageService: Sendable {
                 controller.logger.warning(
                     "discarding a half message the producer never resolved",
                     metadata: ["offset": "\(half.queueOffset)", "group": "\(half.producerGroup)", "checks": "\(half.checkTimes)"])
+                _ = try? controller.topics.createIfAbsent(
+                    TopicConfig(topicName: Self.checkMaxTimeTopic, readQueueNums: 1, writeQueueNums: 1))
+                if var copy = store.lookMessage(commitLogOffset: half.commitLogOffset) {
+                    // Kept for operators, like upstream's TRANS_CHECK_MAX_TIME_TOPIC.
+                    copy.topic = Self.checkMaxTimeTopic
+                    copy.queueID = 0
+                    _ = try? await store.putMessage(copy)
+                }
                 _ = try? await writeOp(halfOffset: half.queueOffset, store: store)
             case .check(let half):
                 sendCheck(half, store: store)
