@@ -1,5 +1,5 @@
-"""Issue 6 (delay, retry): delay-level messages from the C++ client are held and delivered on
-time, survive SIGKILL + restart exactly once; a C++ push consumer answering RECONSUME_LATER gets
+"""Issue 6 (delay, retry): delay-level and deliver-at messages from the C++ client are held and
+delivered on time, survive SIGKILL + restart exactly once; a C++ push consumer answering RECONSUME_LATER gets
 the message again from %RETRY% with reconsume count 1 and its original topic."""
 import threading
 import time
@@ -30,6 +30,12 @@ def test_delay_messages_survive_sigkill_exactly_once(standalone, cpp, tmp_path):
         message.set_delay_time_level(1 if i < 5 else 3)  # 1 s for five, 3 s for the rest
         assert producer.send_sync(message).status == SendStatus.OK
         keys.add(f"k{i}")
+    deliver_at = int(time.time() * 1000) + 3000
+    for i in range(20, 25):  # 5.x deliver-at property, set by hand on the 4.x client
+        message = make_message(topic, f"body {i}", tags="T", keys=f"k{i}",
+                               properties={"TIMER_DELIVER_MS": str(deliver_at)})
+        assert producer.send_sync(message).status == SendStatus.OK
+        keys.add(f"k{i}")
     remoting.wait_for_route(server.address, topic)
     time.sleep(1.8)  # the 1 s ones are delivered, the 3 s ones are still pending
     cpp.shutdown(producer)
@@ -41,12 +47,14 @@ def test_delay_messages_survive_sigkill_exactly_once(standalone, cpp, tmp_path):
     def delivered():
         return pull_all(puller, topic, timeout=20)
 
-    wait_until(lambda: len(delivered()) >= 20, 15, lambda: f"20 delayed messages; got {len(delivered())}")
+    wait_until(lambda: len(delivered()) >= 25, 15, lambda: f"25 delayed messages; got {len(delivered())}")
     time.sleep(2)
     received = delivered()
     assert sorted(m.keys.decode() for m in received) == sorted(keys), "each delayed message exactly once"
-    late = [m for m in received if int(m.keys.decode()[1:]) >= 5]
+    late = [m for m in received if 5 <= int(m.keys.decode()[1:]) < 20]
     assert all(m.store_timestamp >= sent_at + 2900 for m in late), "no 3 s message before its time"
+    timed = [m for m in received if int(m.keys.decode()[1:]) >= 20]
+    assert all(m.store_timestamp >= deliver_at for m in timed), "no deliver-at message before its time"
 
 
 def test_cpp_reconsume_later_comes_back_from_retry_with_count_one(standalone, cpp, tmp_path):

@@ -44,6 +44,7 @@ package struct MessageScheduler: Sendable {
     /// Longest accepted deliver-at delay in ms.
     package let timerMaxDelayMillis: Int64
 
+    /// A scheduler with the broker's delay levels and timer limits.
     package init(levels: DelayLevelTable, timerEnabled: Bool = true, timerMaxDelayMillis: Int64 = 3 * 86_400_000) {
         self.levels = levels
         self.timerEnabled = timerEnabled

@@ -45,6 +45,7 @@ package struct HalfMessageTable: Sendable {
     /// Resolutions of offsets not read yet.
     private var resolvedAhead: Set<Int64> = []
 
+    /// An empty table that starts reading the half queue at `scanOffset`.
     package init(scanOffset: Int64 = 0) { self.scanOffset = scanOffset }
 
     /// A half record read in queue order; ignored if it is already resolved.

@@ -26,11 +26,17 @@ package final class TransactionalMessageService: Sendable {
 
     /// What the service needs from the broker (it is created inside the controller).
     package struct Context: Sendable {
+        /// Check interval, timeout, max checks and the config folder.
         package var configuration: BrokerConfiguration
+        /// Routes committed messages that carry a delay.
         package var scheduler: MessageScheduler
+        /// Live producer connections to send checks to.
         package var producers: ProducerManager
+        /// Where `TRANS_CHECK_MAX_TIME_TOPIC` is created.
         package var topics: TopicConfigManager
+        /// Time of commits, ops and check rounds.
         package var clock: WallClock
+        /// The broker's logger.
         package var logger: Logger
     }
 
@@ -39,6 +45,7 @@ package final class TransactionalMessageService: Sendable {
     private let state = Mutex(State())
     private let inFlight = Mutex<Set<Int64>>([])
 
+    /// A service that reads the store once ``run(store:)`` starts.
     package init(_ context: Context) {
         controller = context
         path = context.configuration.configDirectory + "/transactionCheck.json"
