@@ -185,8 +185,42 @@ package final class TimerMessageService: Sendable {
     /// Saves the checkpoint (at shutdown).
     package func persist() { save() }
 
-    private static func deliverTime(_ slice: StoredMessageSlice) -> Int64? {
-        guard let message = try? slice.decode() else { return nil }
-        return message.properties[MessagePropertyKey.timerOutMs].flatMap { Int64($0) }
+    private static let timerOutKey = Array((MessagePropertyKey.timerOutMs + "\u{1}").utf8)
+
+    /// `TIMER_OUT_MS` of a record, read from its PROPERTIES bytes (no full decode: the wheel is
+    /// rebuilt from every pending record at start).
+    static func deliverTime(_ slice: StoredMessageSlice) -> Int64? {
+        slice.withUnsafeBytes { raw -> Int64? in
+            guard let header = try? StoredMessageHeader.parse(raw, verifyCRC: false) else { return nil }
+            return deliverTime(properties: UnsafeRawBufferPointer(rebasing: raw[header.propertiesRange]))
+        }
+    }
+
+    /// `TIMER_OUT_MS` from encoded properties (`name\u{1}value\u{2}…`).
+    package static func deliverTime(properties raw: UnsafeRawBufferPointer) -> Int64? {
+        let key = timerOutKey
+        var start = 0
+        while start + key.count <= raw.count {
+            var matches = true
+            for (i, byte) in key.enumerated() where raw[start + i] != byte {
+                matches = false
+                break
+            }
+            if matches {
+                var value: Int64 = 0
+                var index = start + key.count
+                var digits = 0
+                while index < raw.count, raw[index] >= 0x30, raw[index] <= 0x39, digits < 18 {
+                    value = value * 10 + Int64(raw[index] - 0x30)
+                    index += 1
+                    digits += 1
+                }
+                return digits > 0 ? value : nil
+            }
+            // Next property: after the next 0x02.
+            while start < raw.count, raw[start] != 0x02 { start += 1 }
+            start += 1
+        }
+        return nil
     }
 }
