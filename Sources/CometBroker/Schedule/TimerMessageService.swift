@@ -60,11 +60,12 @@ package final class TimerMessageService: Sendable {
             guard let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
                 result.nextBeginOffset > offset
             else { break }
+            let entries = result.messages.compactMap { slice in
+                slice.queueOffset < saved.enqueueOffset
+                    ? Self.deliverTime(slice).map { (slice.physicalOffset, $0) } : nil
+            }
             state.withLock { state in
-                for slice in result.messages where slice.queueOffset < saved.enqueueOffset {
-                    guard let deliverAt = Self.deliverTime(slice) else { continue }
-                    if state.wheel.add(slice.physicalOffset, deliverAt: deliverAt) { restored += 1 }
-                }
+                for (offset, deliverAt) in entries where state.wheel.add(offset, deliverAt: deliverAt) { restored += 1 }
             }
             offset = result.nextBeginOffset
         }
@@ -96,17 +97,22 @@ package final class TimerMessageService: Sendable {
                 let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
                 result.nextBeginOffset > offset
             else { break }
-            let late = state.withLock { state -> [Int64] in
-                var late: [Int64] = []
-                for slice in result.messages {
-                    guard let deliverAt = Self.deliverTime(slice) else { continue }
-                    if !state.wheel.add(slice.physicalOffset, deliverAt: deliverAt) { late.append(slice.physicalOffset) }
+            // Only this task moves the cursor, so the split still holds when the entries are added;
+            // nothing is added or consumed unless the overdue ones were stored.
+            let entries = result.messages.compactMap { slice in Self.deliverTime(slice).map { (slice.physicalOffset, $0) } }
+            var late: [Int64] = []
+            var onTime: [(offset: Int64, deliverAt: Int64)] = []
+            state.withLock { state in
+                for (offset, deliverAt) in entries {
+                    if state.wheel.isOverdue(deliverAt) { late.append(offset) } else { onTime.append((offset, deliverAt)) }
                 }
-                return late
             }
             guard await deliver(late) else { return delivered }
             delivered += late.count
-            state.withLock { $0.enqueueOffset = result.nextBeginOffset }
+            state.withLock { state in
+                for entry in onTime { state.wheel.add(entry.offset, deliverAt: entry.deliverAt) }
+                state.enqueueOffset = result.nextBeginOffset
+            }
             changed = true
         }
         // Dequeue: fire every due bucket, a bounded batch at a time.
