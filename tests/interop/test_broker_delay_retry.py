@@ -19,6 +19,35 @@ def _short_levels(tmp_path):
     return str(conf)
 
 
+def test_level_two_arrives_after_5_s_within_6_s_and_deliver_at_within_1_s(standalone, cpp):
+    server = standalone()  # default levels: level 2 = 5 s
+    topic, group = unique("TopicDelayOnTime"), unique("GID_delay")
+    producer = cpp.producer(server.address)
+    assert producer.send_sync(make_message(topic, "create", tags="create", keys="create")).status == SendStatus.OK
+    remoting.wait_for_route(server.address, topic)
+    consumer, received = cpp.push_consumer(server.address, group, topic, "delayed || timed")
+    time.sleep(3)  # let the consumer's rebalance and first long poll settle
+
+    message = make_message(topic, "five seconds", tags="delayed", keys="level2")
+    message.set_delay_time_level(2)
+    sent = time.monotonic()
+    assert producer.send_sync(message).status == SendStatus.OK
+    deliver_at_ms = int(time.time() * 1000) + 2000
+    timed = make_message(topic, "deliver at", tags="timed", keys="timed",
+                         properties={"TIMER_DELIVER_MS": str(deliver_at_ms)})
+    timed_sent = time.monotonic()
+    assert producer.send_sync(timed).status == SendStatus.OK
+
+    wait_until(lambda: {m.keys for m in received.snapshot()} >= {b"level2", b"timed"}, 10, "both delayed messages")
+    by_key = {m.keys: m for m in received.snapshot()}
+    level2 = by_key[b"level2"].received_at - sent
+    assert 5.0 <= level2 <= 6.0, f"level 2 arrived after {level2:.3f} s"
+    timer = by_key[b"timed"]
+    assert timer.store_timestamp >= deliver_at_ms, "never before the deliver-at time"
+    assert timer.received_at - timed_sent - 2.0 <= 1.0, f"deliver-at late by {timer.received_at - timed_sent - 2.0:.3f} s"
+    assert timer.body == b"deliver at"
+
+
 def test_delay_messages_survive_sigkill_exactly_once(standalone, cpp, tmp_path):
     server = standalone(None, "--config", _short_levels(tmp_path))
     topic = unique("TopicDelayKill")
