@@ -10,7 +10,7 @@ package final class AdminChannel: Sendable {
     package init(configuration: ClientConfiguration, logger: Logger = Logger(label: "comet.admin")) {
         instance = ClientInstance(
             configuration: configuration, logger: logger, heartbeat: { HeartbeatData(clientID: "") },
-            onServerRequest: { request in .response(to: request, code: .requestCodeNotSupported) })
+            onServerRequest: { request, _ in .response(to: request, code: .requestCodeNotSupported) })
     }
 
     /// Asks the name servers (in turn until one answers).

@@ -55,7 +55,7 @@ public final class PullConsumer: Sendable {
                             consumeFromWhere: .lastOffset, subscriptions: [])
                     ])
             },
-            onServerRequest: { request in .response(to: request, code: .requestCodeNotSupported) })
+            onServerRequest: { request, _ in .response(to: request, code: .requestCodeNotSupported) })
     }
 
     public func start() async throws(ClientError) { instance.start() }

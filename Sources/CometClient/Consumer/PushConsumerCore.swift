@@ -37,7 +37,7 @@ final class PushConsumerCore: Sendable {
         instance = ClientInstance(
             configuration: configuration, logger: logger,
             heartbeat: { box.value?.heartbeatData ?? HeartbeatData(clientID: "") },
-            onServerRequest: { request in await box.value?.serve(request) })
+            onServerRequest: { request, _ in await box.value?.serve(request) })
         box.value = self
     }
 

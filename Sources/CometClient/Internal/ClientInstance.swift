@@ -26,7 +26,7 @@ final class ClientInstance: Sendable {
     init(
         configuration: ClientConfiguration, logger: Logger,
         heartbeat: @escaping @Sendable () -> HeartbeatData,
-        onServerRequest: @escaping @Sendable (RemotingCommand) async -> RemotingCommand?
+        onServerRequest: @escaping @Sendable (RemotingCommand, RemotingConnection) async -> RemotingCommand?
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -35,7 +35,7 @@ final class ClientInstance: Sendable {
         let n = Self.instances.add(1, ordering: .relaxed).newValue
         let name = configuration.instanceName == "DEFAULT" ? "\(getpid())-\(n)" : configuration.instanceName
         clientId = "\(ip)@\(name)"
-        remoting = RemotingClient(logger: logger) { request, _ in await onServerRequest(request) }
+        remoting = RemotingClient(logger: logger) { request, connection in await onServerRequest(request, connection) }
     }
 
     /// Starts the route-refresh and heartbeat loop.
@@ -85,7 +85,14 @@ final class ClientInstance: Sendable {
         case .success:
             do {
                 let route = try TopicRouteData(body: response.body)
-                routes.withLock { $0[topic] = route }
+                let newBrokers = routes.withLock { routes -> Bool in
+                    let known = Set(routes.values.flatMap { $0.brokerDatas.flatMap { $0.brokerAddrs.values } })
+                    routes[topic] = route
+                    return !Set(route.brokerDatas.flatMap { $0.brokerAddrs.values }).isSubset(of: known)
+                }
+                // A broker seen for the first time learns about this client at once (it needs a
+                // producer connection for transaction checks, and consumer subscriptions for pulls).
+                if newBrokers { Task { await self.sendHeartbeats() } }
                 return route
             } catch {
                 throw ClientError(.brokerError, "invalid route data for \(topic): \(error.message)")

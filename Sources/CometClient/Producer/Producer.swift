@@ -1,5 +1,6 @@
 import CometCore
 import CometProtocol
+import CometRemoting
 import CompressNIO
 public import Logging
 import NIOCore
@@ -44,9 +45,20 @@ public final class Producer: Sendable {
     let inFlight: AsyncLimiter
 
     /// A producer of `group` using `configuration`.
-    public init(
+    public convenience init(
         group: String = "DEFAULT_PRODUCER", configuration: ClientConfiguration, options: Options = Options(),
         logger: Logger = Logger(label: "comet.producer")
+    ) {
+        self.init(
+            group: group, configuration: configuration, options: options, logger: logger,
+            onServerRequest: { request, _ in
+                .response(to: request, code: .requestCodeNotSupported, remark: "not supported by a Comet producer")
+            })
+    }
+
+    init(
+        group: String, configuration: ClientConfiguration, options: Options, logger: Logger,
+        onServerRequest: @escaping @Sendable (RemotingCommand, RemotingConnection) async -> RemotingCommand?
     ) {
         self.group = group
         self.options = options
@@ -55,9 +67,7 @@ public final class Producer: Sendable {
         instance = ClientInstance(
             configuration: configuration, logger: logger,
             heartbeat: { HeartbeatData(clientID: "", producerGroups: [groupName]) },
-            onServerRequest: { request in
-                .response(to: request, code: .requestCodeNotSupported, remark: "not supported by a Comet producer")
-            })
+            onServerRequest: onServerRequest)
         ids = MessageIDGenerator(ip: configuration.clientIP ?? ClientInstance.localIPv4())
     }
 
