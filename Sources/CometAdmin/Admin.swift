@@ -5,7 +5,7 @@ import CometProtocol
 /// Cluster administration for the CLI and the dashboard: topics, routes, queue offsets, consumer
 /// group progress and cluster layout, as `Codable` values.
 package final class Admin: Sendable {
-    private let channel: AdminChannel
+    let channel: AdminChannel
 
     package init(configuration: ClientConfiguration) {
         channel = AdminChannel(configuration: configuration)
@@ -117,6 +117,38 @@ package final class Admin: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Where `progressGroup` stopped reading `queue` (its committed offset), else the queue's start.
+    func startOffset(_ queue: CometClient.MessageQueue, progressGroup: String?) async throws(ClientError) -> Int64 {
+        guard let route = try await channel.route(queue.topic),
+            let address = route.brokerDatas.first(where: { $0.brokerName == queue.brokerName })?.masterAddr
+        else { return 0 }
+        if let progressGroup {
+            let response = try await channel.call(
+                .request(
+                    .queryConsumerOffset,
+                    header: QueryConsumerOffsetRequestHeader(consumerGroup: progressGroup, topic: queue.topic, queueId: queue.queueId)),
+                broker: address)
+            if response.responseCode == ResponseCode.success, let offset = try? response.decodeHeader(OffsetResponseHeader.self).value {
+                return offset
+            }
+        }
+        return try await offset(.request(.getMinOffset, header: TopicQueueRequestHeader(topic: queue.topic, queueId: queue.queueId)), address)
+    }
+
+    /// Records `offset` as `group`'s committed offset on `queue`.
+    func commit(group: String, queue: CometClient.MessageQueue, offset: Int64) async throws(ClientError) {
+        guard let route = try await channel.route(queue.topic),
+            let address = route.brokerDatas.first(where: { $0.brokerName == queue.brokerName })?.masterAddr
+        else { throw ClientError(.noRoute, "no master for \(queue.brokerName)") }
+        try check(
+            try await channel.call(
+                .request(
+                    .updateConsumerOffset,
+                    header: UpdateConsumerOffsetRequestHeader(
+                        consumerGroup: group, topic: queue.topic, queueId: queue.queueId, commitOffset: offset)),
+                broker: address))
+    }
 
     private func clusterInfo() async throws(ClientError) -> ClusterInfo {
         let response = try await channel.callNameServer(.request(.getBrokerClusterInfo))

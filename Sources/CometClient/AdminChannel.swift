@@ -37,6 +37,16 @@ package final class AdminChannel: Sendable {
         try await instance.refreshRoute(topic)
     }
 
+    /// Pulls up to `maxMessages` from `queue` at `offset` (no waiting); returns the messages and
+    /// the next offset.
+    package func pull(_ queue: MessageQueue, group: String, offset: Int64, maxMessages: Int32 = 32)
+        async throws(ClientError) -> (messages: [ReceivedMessage], nextOffset: Int64)
+    {
+        let outcome = try await instance.pull(
+            queue, group: group, offset: offset, maxMessages: maxMessages, expression: "*", sysFlag: [.subscription])
+        return (outcome.messages, outcome.nextBeginOffset)
+    }
+
     /// Closes connections.
     package func shutdown() async { await instance.shutdown() }
 }

@@ -37,3 +37,45 @@ struct AdminTests {
         }
     }
 }
+
+@Suite("Dead letters")
+struct DeadLetterTests {
+    @Test("A message failed past the group's limit lands in %DLQ%, is listed, and re-sent once to its topic")
+    func deadLetters() async throws {
+        try await withBroker { namesrv, _, _ in
+            let producer = Producer(group: "PG", configuration: clientConfiguration(namesrv, "p"))
+            try await producer.start()
+            _ = try await producer.send(Message(topic: "Fragile", text: "poison", keys: ["bad-1"]))
+            await producer.shutdown()
+
+            var options = fastOptions()
+            options.maxReconsumeTimes = 1
+            let attempts = Inbox()
+            let consumer = PushConsumer(group: "Strict", configuration: clientConfiguration(namesrv, "c"), options: options)
+            try consumer.subscribe("Fragile")
+            try await consumer.start { message in
+                attempts.add(message)
+                return .retryLater
+            }
+            let admin = Admin(configuration: clientConfiguration(namesrv, "admin"))
+            let letters = try await withTimeout(.seconds(20)) {
+                while true {
+                    let letters = (try? await admin.deadLetters(of: "Strict")) ?? []
+                    if !letters.isEmpty { return letters }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            await consumer.shutdown()
+            #expect(letters.map(\.originalTopic) == ["Fragile"])
+            #expect(letters.first?.body == "poison")
+            #expect(letters.first?.keys == ["bad-1"])
+
+            let before = try await admin.topicStatus("Fragile").reduce(0) { $0 + $1.maxOffset }
+            #expect(try await admin.resendDeadLetters(of: "Strict", configuration: clientConfiguration(namesrv, "r")) == 1)
+            #expect(try await admin.resendDeadLetters(of: "Strict", configuration: clientConfiguration(namesrv, "r")) == 0)
+            let after = try await admin.topicStatus("Fragile").reduce(0) { $0 + $1.maxOffset }
+            #expect(after == before + 1)
+            await admin.shutdown()
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Administer a cluster: topics, routes, queue offsets, consumer group lag, cluster layout.",
         subcommands: [Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
-                      GroupProgress.self])
+                      GroupProgress.self, DeadLetters.self])
 
     struct Common: ParsableArguments {
         @Option(name: [.short, .customLong("namesrv")], help: "Name server addresses, HOST:PORT separated by ';'.")
@@ -136,6 +136,31 @@ struct AdminCommand: AsyncParsableCommand {
                     + progress.map {
                         "\($0.brokerName)\t\($0.queueId)\t\($0.maxOffset)\t\($0.consumerOffset.map(String.init) ?? "-")\t\($0.lag)"
                     } + ["total lag: \(progress.reduce(0) { $0 + $1.lag })"]).joined(separator: "\n")
+            }
+        }
+    }
+
+    struct DeadLetters: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dead-letters",
+            abstract: "List a consumer group's dead-letter queue, or re-send it to the original topics with --resend.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Consumer group.") var group: String
+        @Flag(help: "Send every message not re-sent before back to its original topic.") var resend = false
+        func run() async throws {
+            let admin = common.admin()
+            if resend {
+                let count = try await admin.resendDeadLetters(
+                    of: group, configuration: ClientConfiguration(namesrvAddr: common.namesrv))
+                await admin.shutdown()
+                try common.output(["resent": count]) { "re-sent \(count) message(s) of %DLQ%\(group)" }
+            } else {
+                let letters = try await admin.deadLetters(of: group)
+                await admin.shutdown()
+                try common.output(letters) {
+                    letters.map { "\($0.queueOffset)\t\($0.messageId)\t\($0.originalTopic)\treconsumed=\($0.reconsumeTimes)\t\($0.body)" }
+                        .joined(separator: "\n")
+                }
             }
         }
     }
