@@ -116,6 +116,27 @@ package final class Admin: Sendable {
         return result
     }
 
+    /// Moves `group`'s offsets on every queue of `topic` to the first message stored at or after
+    /// `timestamp` (ms; -1 = the end), on every master; live consumers are told to follow.
+    /// Returns the number of queues reset.
+    package func resetOffsets(group: String, topic: String, timestamp: Int64) async throws(ClientError) -> Int {
+        var queues = 0
+        guard let route = try await channel.route(topic) else {
+            throw ClientError(.noRoute, "No route info of this topic: \(topic)")
+        }
+        for broker in route.brokerDatas {
+            guard let address = broker.masterAddr else { continue }
+            let response = try await channel.call(
+                .request(
+                    .invokeBrokerToResetOffset,
+                    header: ResetOffsetRequestHeader(topic: topic, group: group, timestamp: timestamp, isForce: true)),
+                broker: address)
+            try check(response)
+            queues += route.queueDatas.first { $0.brokerName == broker.brokerName }.map { Int($0.readQueueNums) } ?? 0
+        }
+        return queues
+    }
+
     // MARK: Helpers
 
     /// Where `progressGroup` stopped reading `queue` (its committed offset), else the queue's start.

@@ -1,3 +1,4 @@
+import Foundation
 import CometAdmin
 import CometClient
 import Testing
@@ -76,6 +77,39 @@ struct DeadLetterTests {
             let after = try await admin.topicStatus("Fragile").reduce(0) { $0 + $1.maxOffset }
             #expect(after == before + 1)
             await admin.shutdown()
+        }
+    }
+}
+
+@Suite("Offset reset")
+struct OffsetResetTests {
+    @Test("Resetting a live group's offsets to an earlier time makes its consumer read again from there")
+    func resetLiveConsumer() async throws {
+        try await withBroker { namesrv, _, _ in
+            let producer = Producer(group: "PG", configuration: clientConfiguration(namesrv, "p"))
+            try await producer.start()
+            let queue = MessageQueue(topic: "Replay", brokerName: "broker-a", queueId: 0)
+            for i in 0..<3 { _ = try await producer.send(Message(topic: "Replay", text: "old-\(i)"), to: queue) }
+            try await Task.sleep(for: .milliseconds(50))
+            let cut = Int64(Date().timeIntervalSince1970 * 1000)
+            try await Task.sleep(for: .milliseconds(50))
+            for i in 0..<2 { _ = try await producer.send(Message(topic: "Replay", text: "new-\(i)"), to: queue) }
+
+            let inbox = Inbox()
+            let consumer = PushConsumer(group: "Replayer", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
+            try consumer.subscribe("Replay")
+            try await consumer.start { message in
+                inbox.add(message)
+                return .success
+            }
+            try await inbox.wait(for: 5)
+            let admin = Admin(configuration: clientConfiguration(namesrv, "admin"))
+            #expect(try await admin.resetOffsets(group: "Replayer", topic: "Replay", timestamp: cut) > 0)
+            try await inbox.wait(for: 7)
+            #expect(inbox.all.suffix(2).map(\.text) == ["new-0", "new-1"])
+            await consumer.shutdown()
+            await admin.shutdown()
+            await producer.shutdown()
         }
     }
 }

@@ -58,7 +58,8 @@ extension BrokerProcessor {
                 topic: header.topic, group: header.group, timestamp: header.timestamp, isForce: header.isForce)
             for channel in live.channels.values {
                 var command = RemotingCommand.request(.resetConsumerClientOffset, header: notice, oneway: true)
-                command.body = channel.language == .cpp ? body.encodedList() : body.encodedMap()
+                // Only Java clients parse fastjson's object-keyed map; C++ and Comet clients read the list.
+                command.body = channel.language == .java ? body.encodedMap() : body.encodedList()
                 channel.connection.write(command)
             }
         }

@@ -9,7 +9,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Administer a cluster: topics, routes, queue offsets, consumer group lag, cluster layout.",
         subcommands: [Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
-                      GroupProgress.self, DeadLetters.self])
+                      GroupProgress.self, ResetOffset.self, DeadLetters.self])
 
     struct Common: ParsableArguments {
         @Option(name: [.short, .customLong("namesrv")], help: "Name server addresses, HOST:PORT separated by ';'.")
@@ -162,6 +162,22 @@ struct AdminCommand: AsyncParsableCommand {
                         .joined(separator: "\n")
                 }
             }
+        }
+    }
+
+    struct ResetOffset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-offset",
+            abstract: "Move a group's offsets on a topic to a time (re-consume from there); live consumers follow.")
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "Consumer group.") var group: String
+        @Option(name: .shortAndLong, help: "Topic.") var topic: String
+        @Option(help: "Milliseconds since the epoch; -1 = the end of every queue.") var timestamp: Int64
+        func run() async throws {
+            let admin = common.admin()
+            let queues = try await admin.resetOffsets(group: group, topic: topic, timestamp: timestamp)
+            await admin.shutdown()
+            try common.output(["queues": queues]) { "reset \(queues) queue(s) of \(topic) for \(group)" }
         }
     }
 }

@@ -119,6 +119,23 @@ extension PushConsumerCore {
         }
     }
 
+    /// Applies offsets the broker reset (RESET_CONSUMER_CLIENT_OFFSET): each owned queue's pull loop
+    /// restarts from the new offset, which is also taken as committed.
+    func resetOffsets(_ table: [CometProtocol.MessageQueue: Int64]) async {
+        for (wire, offset) in table {
+            let queue = MessageQueue(topic: wire.topic, brokerName: wire.brokerName, queueId: wire.queueId)
+            guard let old = state.withLock({ $0.queues[queue]?.task }) else { continue }
+            old.cancel()
+            await old.value
+            state.withLock { state in
+                guard state.running, state.queues[queue] != nil else { return }
+                let task = Task { await self.pullLoop(queue, from: offset) }
+                state.queues[queue] = QueueState(task: task, offset: offset, committed: offset)
+            }
+            logger.info("offset reset by the broker", metadata: ["queue": "\(queue)", "offset": "\(offset)"])
+        }
+    }
+
     /// Locks queues on their brokers; returns those now held.
     func lock(_ queues: [MessageQueue]) async -> Set<MessageQueue> {
         var locked: Set<MessageQueue> = []

@@ -132,6 +132,9 @@ final class PushConsumerCore: Sendable {
     /// Answers requests brokers push: rebalance now, running info, offset resets.
     func serve(_ request: RemotingCommand) async -> RemotingCommand? {
         switch request.requestCode {
+        case .resetConsumerClientOffset:
+            if let body = try? ResetOffsetBody(listBody: request.body) { await resetOffsets(body.offsetTable) }
+            return nil
         case .notifyConsumerIdsChanged:
             state.withLock { $0.rebalanceRequested = true }
             return nil

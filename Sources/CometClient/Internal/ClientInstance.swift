@@ -185,7 +185,10 @@ final class ClientInstance: Sendable {
             for address in allBrokerAddresses {
                 group.addTask {
                     do {
-                        _ = try await self.call(.request(.heartBeat, body: body), broker: address)
+                        // Not JAVA: brokers then send list-shaped bodies (offset resets) this client can parse.
+                        var request = RemotingCommand.request(.heartBeat, body: body)
+                        request.language = .other
+                        _ = try await self.call(request, broker: address)
                     } catch {
                         self.logger.debug("heartbeat failed", metadata: ["broker": "\(address)", "error": "\(error)"])
                     }
