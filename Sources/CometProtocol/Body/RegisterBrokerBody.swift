@@ -77,21 +77,16 @@ package struct RegisterBrokerBody: JSONBody, Hashable {
 
     package init(json: JSONValue) throws(CometError) {
         let r = try JSONObjectReader(json, "registerBrokerBody")
-        let wrapper = try JSONObjectReader(
-            r.members["topicConfigSerializeWrapper"] ?? .object([:]), "topicConfigSerializeWrapper")
-        var table: [String: TopicConfig] = [:]
-        for (name, config) in wrapper.object("topicConfigTable") { table[name] = try TopicConfig(json: config) }
-        topicConfigTable = table
-        dataVersion = try wrapper.members["dataVersion"].map { v throws(CometError) in try DataVersion(json: v) }
-            ?? DataVersion(timestamp: 0, counter: 0)
+        let wrapper = try TopicConfigSerializeWrapper(json: r.members["topicConfigSerializeWrapper"] ?? .object([:]))
+        topicConfigTable = wrapper.topicConfigTable
+        dataVersion = wrapper.dataVersion
         filterServerList = r.array("filterServerList").compactMap(\.stringValue)
     }
 
     package var json: JSONValue {
         .object([
-            "topicConfigSerializeWrapper": .object([
-                "topicConfigTable": .object(topicConfigTable.mapValues(\.json)), "dataVersion": dataVersion.json,
-            ]),
+            "topicConfigSerializeWrapper":
+                TopicConfigSerializeWrapper(topicConfigTable: topicConfigTable, dataVersion: dataVersion).json,
             "filterServerList": .array(filterServerList.map(JSONValue.string)),
         ])
     }
