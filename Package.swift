@@ -26,6 +26,8 @@ let package = Package(
     products: [
         .executable(name: "comet", targets: ["comet"]),
         .library(name: "CometClient", targets: ["CometClient"]),
+        // For the separate Benchmarks/ package only (it joins this package's name to use `package` APIs).
+        .library(name: "CometInternals", targets: ["CometCore", "CometProtocol", "CometStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
