@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
@@ -76,7 +77,7 @@ let package = Package(
         tests(
             "CometProtocolTests",
             ["CometCore", "CometProtocol", nioCore, product("NIOEmbedded", "swift-nio"),
-             product("NIOTestUtils", "swift-nio")]),
+             product("NIOTestUtils", "swift-nio"), product("PropertyBased", "swift-property-based")]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
         tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol"]),
         tests(

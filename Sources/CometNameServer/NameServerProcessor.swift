@@ -146,6 +146,5 @@ package final class NameServerProcessor: RequestProcessor {
 struct DataVersionChangedHeader: CommandHeader {
     var changed: Bool
     init(changed: Bool) { self.changed = changed }
-    init(fields: HeaderFields) throws(CometError) { changed = try fields.optionalBool("changed") ?? false }
-    func write(into fields: inout [String: String]) { fields.set("changed", changed) }
+    static let fieldDefaults = ["changed": "false"]
 }

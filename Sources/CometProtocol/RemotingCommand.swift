@@ -4,8 +4,8 @@ package import NIOCore
 /// One remoting frame: a request or a response, with its header fields and optional body.
 ///
 /// `code` is a request code for requests and a response code for responses; ``requestCode`` and
-/// ``responseCode`` give the typed views. `extFields` carries the typed custom headers, flattened
-/// to strings as Java does.
+/// ``responseCode`` give the typed views. `extFields` carries the typed custom headers
+/// (``CommandHeader``), flattened to strings as Java does.
 package struct RemotingCommand: Sendable, Equatable {
     /// Flag bit 0: this command is a response.
     package static let responseFlag: Int32 = 1
@@ -18,14 +18,14 @@ package struct RemotingCommand: Sendable, Equatable {
     package var opaque: Int32
     package var flag: Int32
     package var remark: String?
-    package var extFields: [String: String]
+    package var extFields: ExtFields
     package var body: ByteBuffer?
     /// How the header was (or will be) serialized; responses use the request's.
     package var serializeType: SerializeType
 
     package init(
         code: Int32, language: LanguageCode = .java, version: Int32 = CometVersion.remotingVersion,
-        opaque: Int32 = 0, flag: Int32 = 0, remark: String? = nil, extFields: [String: String] = [:],
+        opaque: Int32 = 0, flag: Int32 = 0, remark: String? = nil, extFields: ExtFields = ExtFields(),
         body: ByteBuffer? = nil, serializeType: SerializeType = .json
     ) {
         self.code = code
@@ -43,10 +43,8 @@ package struct RemotingCommand: Sendable, Equatable {
     package static func request(
         _ code: RequestCode, header: (any CommandHeader)? = nil, body: ByteBuffer? = nil, oneway: Bool = false
     ) -> RemotingCommand {
-        var fields: [String: String] = [:]
-        header?.write(into: &fields)
-        return RemotingCommand(
-            code: code.rawValue, flag: oneway ? onewayFlag : 0, extFields: fields, body: body)
+        RemotingCommand(
+            code: code.rawValue, flag: oneway ? onewayFlag : 0, extFields: header?.fields ?? ExtFields(), body: body)
     }
 
     /// A response to `request`: echoes its opaque and serialization.
@@ -54,10 +52,9 @@ package struct RemotingCommand: Sendable, Equatable {
         to request: RemotingCommand, code: ResponseCode = .success, remark: String? = nil,
         header: (any CommandHeader)? = nil, body: ByteBuffer? = nil
     ) -> RemotingCommand {
-        var fields: [String: String] = [:]
-        header?.write(into: &fields)
-        return RemotingCommand(
-            code: code.rawValue, opaque: request.opaque, flag: responseFlag, remark: remark, extFields: fields,
+        RemotingCommand(
+            code: code.rawValue, opaque: request.opaque, flag: responseFlag, remark: remark,
+            extFields: header?.fields ?? ExtFields(),
             body: body, serializeType: request.serializeType)
     }
 
@@ -72,7 +69,7 @@ package struct RemotingCommand: Sendable, Equatable {
 
     /// Decodes the typed header `H` from `extFields`.
     package func decodeHeader<H: CommandHeader>(_ type: H.Type = H.self) throws(CometError) -> H {
-        try H(fields: HeaderFields(extFields))
+        try H(fields: extFields)
     }
 }
 
@@ -83,7 +80,7 @@ extension RemotingCommand: CustomStringConvertible {
         var text = "\(kind)(\(code)) opaque=\(opaque) lang=\(language) v=\(version) flag=\(flag)"
         if let remark, !remark.isEmpty { text += " remark=\(remark)" }
         if !extFields.isEmpty {
-            text += " ext={" + extFields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+            text += " ext=\(extFields)"
         }
         if let body { text += " body=\(body.readableBytes)B" }
         return text

@@ -53,22 +53,26 @@ struct CommandHeaderTests {
     @Test("Missing or non-numeric fields are reported by name")
     func errorsNameTheField() {
         let missing = #expect(throws: CometError.self) {
-            try RegisterBrokerRequestHeader(fields: HeaderFields(["brokerName": "b"]))
+            try RegisterBrokerRequestHeader(fields: ExtFields(["brokerName": "b"]))
         }
         #expect(missing?.message.contains("brokerAddr") == true)
         let notNumber = #expect(throws: CometError.self) {
             try UnregisterBrokerRequestHeader(
-                fields: HeaderFields(["brokerName": "b", "brokerAddr": "a", "clusterName": "c", "brokerId": "x"]))
+                fields: ExtFields(["brokerName": "b", "brokerAddr": "a", "clusterName": "c", "brokerId": "x"]))
         }
         #expect(notNumber?.message.contains("brokerId") == true)
     }
 
     @Test("Booleans accept Java and C++ spellings")
     func booleans() throws {
-        for (text, value) in [("true", true), ("false", false), ("1", true), ("0", false), ("TRUE", true)] {
-            #expect(try HeaderFields(["b": text]).optionalBool("b") == value)
+        for (text, value) in [("true", true), ("false", false), ("1", true), ("0", false), ("TRUE", true), (" 1 ", true)] {
+            let header = try GetRouteInfoRequestHeader(fields: ["topic": "T", "acceptStandardJsonOnly": text])
+            #expect(header.acceptStandardJsonOnly == value)
         }
-        #expect(throws: CometError.self) { try HeaderFields(["b": "maybe"]).optionalBool("b") }
+        let invalid = #expect(throws: CometError.self) {
+            try GetRouteInfoRequestHeader(fields: ["topic": "T", "acceptStandardJsonOnly": "maybe"])
+        }
+        #expect(invalid?.message.contains("acceptStandardJsonOnly") == true)
     }
 }
 
@@ -81,10 +85,11 @@ struct BrokerHeaderTests {
             bornTimestamp: 1_700_000_000_123, flag: 9, properties: "KEYS\u{1}k\u{2}TAGS\u{1}t\u{2}", reconsumeTimes: 2,
             unitMode: false, batch: true, maxReconsumeTimes: 16)
         #expect(try roundTrip(send, s) == send)
-        var v2: [String: String] = [:]
-        send.writeV2(into: &v2)
+        let v2 = send.v2Fields
         #expect(v2["a"] == "PG" && v2["b"] == "T" && v2["e"] == "3" && v2["m"] == "true" && v2["l"] == "16")
-        #expect(try SendMessageRequestHeader(v2Fields: HeaderFields(v2)) == send)
+        #expect(try SendMessageRequestHeader(request: RemotingCommand(code: 310, extFields: v2)) == send)
+        #expect(try SendMessageRequestHeader(request: RemotingCommand(code: 320, extFields: v2)) == send)
+        #expect(try SendMessageRequestHeader(request: RemotingCommand(code: 10, extFields: send.fields)) == send)
         let response = SendMessageResponseHeader(msgId: "0A00000100002A9F0000000000000000", queueId: 3, queueOffset: 77)
         #expect(try roundTrip(response, s) == response)
     }
@@ -92,7 +97,7 @@ struct BrokerHeaderTests {
     @Test("The C++ client's batch flag \"1\" counts as a batch")
     func cppBatchFlag() throws {
         let header = try SendMessageRequestHeader(
-            fields: HeaderFields(["producerGroup": "PG", "topic": "T", "queueId": "0", "batch": "1", "unitMode": "0"]))
+            fields: ExtFields(["producerGroup": "PG", "topic": "T", "queueId": "0", "batch": "1", "unitMode": "0"]))
         #expect(header.batch == true)
         #expect(header.unitMode == false)
     }

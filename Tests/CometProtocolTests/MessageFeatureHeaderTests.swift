@@ -26,7 +26,7 @@ struct MessageFeatureHeaderTests {
     @Test("END_TRANSACTION accepts the C++ client's string booleans")
     func cppBooleans() throws {
         let header = try EndTransactionRequestHeader(
-            fields: HeaderFields([
+            fields: ExtFields([
                 "producerGroup": "PG", "tranStateTableOffset": "1", "commitLogOffset": "2", "commitOrRollback": "12",
                 "fromTransactionCheck": "1", "msgId": "M",
             ]))
@@ -37,6 +37,6 @@ struct MessageFeatureHeaderTests {
 
     @Test("A send-back header without an offset is rejected")
     func missingOffset() {
-        #expect(throws: CometError.self) { try ConsumerSendMsgBackRequestHeader(fields: HeaderFields(["group": "G"])) }
+        #expect(throws: CometError.self) { try ConsumerSendMsgBackRequestHeader(fields: ExtFields(["group": "G"])) }
     }
 }

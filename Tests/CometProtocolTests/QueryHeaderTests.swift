@@ -21,7 +21,7 @@ struct QueryHeaderTests {
 
     @Test("Missing query fields are named")
     func missingField() {
-        let fields = HeaderFields(["topic": "T", "key": "k", "maxNum": "1", "beginTimestamp": "0"])
+        let fields = ExtFields(["topic": "T", "key": "k", "maxNum": "1", "beginTimestamp": "0"])
         #expect(throws: CometError(.malformedHeader, "")) { try QueryMessageRequestHeader(fields: fields) }
     }
 

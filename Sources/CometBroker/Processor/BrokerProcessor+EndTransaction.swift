@@ -8,7 +8,7 @@ extension BrokerProcessor {
     /// END_TRANSACTION (37): commit delivers the half message, rollback drops it, unknown leaves
     /// it for the check-back (RocketMQ `EndTransactionProcessor`).
     func endTransaction(_ request: RemotingCommand, store: MessageStore) async throws -> RemotingCommand {
-        let header = try EndTransactionRequestHeader(fields: HeaderFields(request.extFields))
+        let header = try request.decodeHeader(EndTransactionRequestHeader.self)
         guard controller.configuration.brokerPermission.contains(.write) else {
             return .response(
                 to: request, code: .noPermission,

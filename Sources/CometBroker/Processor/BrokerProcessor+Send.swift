@@ -11,10 +11,7 @@ extension BrokerProcessor {
     func sendMessage(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) async throws
         -> RemotingCommand
     {
-        let fields = HeaderFields(request.extFields)
-        let header =
-            request.requestCode == .sendMessageV2 || (request.requestCode == .sendBatchMessage && fields.values["a"] != nil)
-            ? try SendMessageRequestHeader(v2Fields: fields) : try SendMessageRequestHeader(fields: fields)
+        let header = try SendMessageRequestHeader(request: request)
         let configuration = controller.configuration
 
         guard configuration.brokerPermission.contains(.write) else {

@@ -31,7 +31,7 @@ extension BrokerProcessor {
     /// CONSUMER_SEND_MSG_BACK (36): re-queues a failed message on the group's retry topic through
     /// the delay levels, or moves it to the dead-letter topic.
     func consumerSendMsgBack(_ request: RemotingCommand, store: MessageStore) async throws -> RemotingCommand {
-        let header = try ConsumerSendMsgBackRequestHeader(fields: HeaderFields(request.extFields))
+        let header = try request.decodeHeader(ConsumerSendMsgBackRequestHeader.self)
         guard let groupConfig = try controller.groups.group(header.group) else {
             return .response(
                 to: request, code: .subscriptionGroupNotExist, remark: "subscription group [\(header.group)] does not exist")

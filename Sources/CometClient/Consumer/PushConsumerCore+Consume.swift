@@ -82,7 +82,7 @@ extension PushConsumerCore {
     /// CONSUMER_SEND_MSG_BACK to the broker that stored the message: it comes back through the
     /// group's retry topic with a growing delay, or goes to the dead-letter queue.
     private func sendBack(_ message: ReceivedMessage) async -> Bool {
-        var fields: [String: String] = [
+        var fields: ExtFields = [
             "group": group, "offset": String(message.commitLogOffset), "delayLevel": "0",
             "originMsgId": message.messageId, "originTopic": message.topic,
             "maxReconsumeTimes": String(options.maxReconsumeTimes), "unitMode": "false",

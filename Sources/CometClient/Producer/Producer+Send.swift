@@ -90,10 +90,9 @@ extension Producer {
             sysFlag: isBatch ? 0 : encoded[0].sysFlag.rawValue, bornTimestamp: now,
             flag: isBatch ? 0 : encoded[0].flag, properties: properties, reconsumeTimes: 0, unitMode: false,
             batch: isBatch)
-        var fields: [String: String] = [:]
-        header.writeV2(into: &fields)
         let request = RemotingCommand(
-            code: (isBatch ? RequestCode.sendBatchMessage : .sendMessageV2).rawValue, extFields: fields, body: body)
+            code: (isBatch ? RequestCode.sendBatchMessage : .sendMessageV2).rawValue, extFields: header.v2Fields,
+            body: body)
         return (request, uniqueIds)
     }
 

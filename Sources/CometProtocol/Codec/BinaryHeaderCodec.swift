@@ -29,13 +29,14 @@ package enum BinaryHeaderCodec {
         guard let extLength = buffer.readInteger(as: Int32.self), extLength >= 0,
             var ext = buffer.readSlice(length: Int(extLength))
         else { throw CometError(.malformedHeader, "binary header extFields length is invalid") }
+        command.extFields = ExtFields(minimumCapacity: 16)
         while ext.readableBytes > 0 {
             guard let keyLength = ext.readInteger(as: Int16.self), keyLength >= 0,
                 let key = ext.readString(length: Int(keyLength)),
                 let valueLength = ext.readInteger(as: Int32.self), valueLength >= 0,
                 let value = ext.readString(length: Int(valueLength))
             else { throw CometError(.malformedHeader, "binary header extFields entry is truncated") }
-            command.extFields[key] = value
+            command.extFields.append(key, value)
         }
         return command
     }

@@ -6,10 +6,6 @@ package struct ConsumerGroupHeader: CommandHeader, Equatable {
     package var consumerGroup: String
 
     package init(consumerGroup: String) { self.consumerGroup = consumerGroup }
-
-    package init(fields: HeaderFields) throws(CometError) { consumerGroup = try fields.string("consumerGroup") }
-
-    package func write(into fields: inout [String: String]) { fields["consumerGroup"] = consumerGroup }
 }
 
 /// UNREGISTER_CLIENT (35) request header; the C++ client sends the unused group as "".
@@ -24,16 +20,10 @@ package struct UnregisterClientRequestHeader: CommandHeader, Equatable {
         self.consumerGroup = consumerGroup
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        clientID = try fields.string("clientID")
-        producerGroup = fields.optionalString("producerGroup").flatMap { $0.isEmpty ? nil : $0 }
-        consumerGroup = fields.optionalString("consumerGroup").flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["clientID"] = clientID
-        fields.set("producerGroup", producerGroup)
-        fields.set("consumerGroup", consumerGroup)
+    /// The C++ client sends the group it does not have as "".
+    package mutating func didDecode() throws(CometError) {
+        if producerGroup?.isEmpty == true { producerGroup = nil }
+        if consumerGroup?.isEmpty == true { consumerGroup = nil }
     }
 }
 
@@ -49,17 +39,7 @@ package struct GetConsumerRunningInfoRequestHeader: CommandHeader, Equatable {
         self.jstackEnable = jstackEnable
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        consumerGroup = try fields.string("consumerGroup")
-        clientId = try fields.string("clientId")
-        jstackEnable = try fields.optionalBool("jstackEnable") ?? false
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["consumerGroup"] = consumerGroup
-        fields["clientId"] = clientId
-        fields.set("jstackEnable", jstackEnable)
-    }
+    package static let fieldDefaults = ["jstackEnable": "false"]
 }
 
 /// UPDATE_AND_CREATE_TOPIC (17) request header.
@@ -88,27 +68,10 @@ package struct CreateTopicRequestHeader: CommandHeader, Equatable {
         self.order = order
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        defaultTopic = fields.optionalString("defaultTopic") ?? "TBW102"
-        readQueueNums = try fields.int32("readQueueNums")
-        writeQueueNums = try fields.int32("writeQueueNums")
-        perm = try fields.optionalInt32("perm") ?? Permission.readWrite.rawValue
-        topicFilterType = fields.optionalString("topicFilterType") ?? "SINGLE_TAG"
-        topicSysFlag = try fields.optionalInt32("topicSysFlag") ?? 0
-        order = try fields.optionalBool("order") ?? false
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields["defaultTopic"] = defaultTopic
-        fields.set("readQueueNums", readQueueNums)
-        fields.set("writeQueueNums", writeQueueNums)
-        fields.set("perm", perm)
-        fields["topicFilterType"] = topicFilterType
-        fields.set("topicSysFlag", topicSysFlag)
-        fields.set("order", order)
-    }
+    package static let fieldDefaults = [
+        "defaultTopic": "TBW102", "perm": String(Permission.readWrite.rawValue), "topicFilterType": "SINGLE_TAG",
+        "topicSysFlag": "0", "order": "false",
+    ]
 }
 
 /// DELETE_TOPIC_IN_BROKER (215) request header.
@@ -116,8 +79,4 @@ package struct DeleteTopicRequestHeader: CommandHeader, Equatable {
     package var topic: String
 
     package init(topic: String) { self.topic = topic }
-
-    package init(fields: HeaderFields) throws(CometError) { topic = try fields.string("topic") }
-
-    package func write(into fields: inout [String: String]) { fields["topic"] = topic }
 }

@@ -11,18 +11,6 @@ package struct PutKVConfigRequestHeader: CommandHeader, Equatable {
         self.key = key
         self.value = value
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        namespace = try fields.string("namespace")
-        key = try fields.string("key")
-        value = try fields.string("value")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["namespace"] = namespace
-        fields["key"] = key
-        fields["value"] = value
-    }
 }
 
 /// GET_KV_CONFIG (101) and DELETE_KV_CONFIG (102) request header.
@@ -34,16 +22,6 @@ package struct KVConfigKeyRequestHeader: CommandHeader, Equatable {
         self.namespace = namespace
         self.key = key
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        namespace = try fields.string("namespace")
-        key = try fields.string("key")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["namespace"] = namespace
-        fields["key"] = key
-    }
 }
 
 /// GET_KV_CONFIG (101) response header.
@@ -51,10 +29,6 @@ package struct GetKVConfigResponseHeader: CommandHeader, Equatable {
     package var value: String?
 
     package init(value: String?) { self.value = value }
-
-    package init(fields: HeaderFields) throws(CometError) { value = fields.optionalString("value") }
-
-    package func write(into fields: inout [String: String]) { fields.set("value", value) }
 }
 
 /// GET_KVLIST_BY_NAMESPACE (219) request header.
@@ -62,8 +36,4 @@ package struct GetKVListByNamespaceRequestHeader: CommandHeader, Equatable {
     package var namespace: String
 
     package init(namespace: String) { self.namespace = namespace }
-
-    package init(fields: HeaderFields) throws(CometError) { namespace = try fields.string("namespace") }
-
-    package func write(into fields: inout [String: String]) { fields["namespace"] = namespace }
 }

@@ -25,25 +25,7 @@ package struct RegisterBrokerRequestHeader: CommandHeader, Equatable {
         self.bodyCrc32 = bodyCrc32
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        brokerName = try fields.string("brokerName")
-        brokerAddr = try fields.string("brokerAddr")
-        clusterName = try fields.string("clusterName")
-        haServerAddr = fields.optionalString("haServerAddr") ?? ""
-        brokerId = try fields.int64("brokerId")
-        compressed = try fields.optionalBool("compressed") ?? false
-        bodyCrc32 = try fields.optionalInt32("bodyCrc32") ?? 0
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["brokerName"] = brokerName
-        fields["brokerAddr"] = brokerAddr
-        fields["clusterName"] = clusterName
-        fields["haServerAddr"] = haServerAddr
-        fields.set("brokerId", brokerId)
-        fields.set("compressed", compressed)
-        fields.set("bodyCrc32", bodyCrc32)
-    }
+    package static let fieldDefaults = ["haServerAddr": "", "compressed": "false", "bodyCrc32": "0"]
 }
 
 /// REGISTER_BROKER (103) response header: where a slave finds its master.
@@ -54,16 +36,6 @@ package struct RegisterBrokerResponseHeader: CommandHeader, Equatable {
     package init(haServerAddr: String?, masterAddr: String?) {
         self.haServerAddr = haServerAddr
         self.masterAddr = masterAddr
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        haServerAddr = fields.optionalString("haServerAddr")
-        masterAddr = fields.optionalString("masterAddr")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields.set("haServerAddr", haServerAddr)
-        fields.set("masterAddr", masterAddr)
     }
 }
 
@@ -80,20 +52,6 @@ package struct UnregisterBrokerRequestHeader: CommandHeader, Equatable {
         self.clusterName = clusterName
         self.brokerId = brokerId
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        brokerName = try fields.string("brokerName")
-        brokerAddr = try fields.string("brokerAddr")
-        clusterName = try fields.string("clusterName")
-        brokerId = try fields.int64("brokerId")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["brokerName"] = brokerName
-        fields["brokerAddr"] = brokerAddr
-        fields["clusterName"] = clusterName
-        fields.set("brokerId", brokerId)
-    }
 }
 
 /// GET_ROUTEINFO_BY_TOPIC (105) request header.
@@ -104,16 +62,6 @@ package struct GetRouteInfoRequestHeader: CommandHeader, Equatable {
     package init(topic: String, acceptStandardJsonOnly: Bool? = nil) {
         self.topic = topic
         self.acceptStandardJsonOnly = acceptStandardJsonOnly
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        acceptStandardJsonOnly = try fields.optionalBool("acceptStandardJsonOnly")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields.set("acceptStandardJsonOnly", acceptStandardJsonOnly)
     }
 }
 
@@ -127,14 +75,8 @@ package struct DeleteTopicFromNamesrvRequestHeader: CommandHeader, Equatable {
         self.clusterName = clusterName
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        clusterName = fields.optionalString("clusterName").flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields.set("clusterName", clusterName)
+    package mutating func didDecode() throws(CometError) {
+        if clusterName?.isEmpty == true { clusterName = nil }
     }
 }
 
@@ -143,30 +85,17 @@ package struct BrokerPermRequestHeader: CommandHeader, Equatable {
     package var brokerName: String
 
     package init(brokerName: String) { self.brokerName = brokerName }
-
-    package init(fields: HeaderFields) throws(CometError) { brokerName = try fields.string("brokerName") }
-
-    package func write(into fields: inout [String: String]) { fields["brokerName"] = brokerName }
 }
 
 /// Response header of WIPE_WRITE_PERM_OF_BROKER (`wipeTopicCount`) and ADD_WRITE_PERM_OF_BROKER
 /// (`addTopicCount`): how many topics changed.
 package struct BrokerPermResponseHeader: CommandHeader, Equatable {
-    package var key: String
-    package var count: Int32
+    package var wipeTopicCount: Int32?
+    package var addTopicCount: Int32?
 
-    package static func wipe(_ count: Int32) -> Self { Self(key: "wipeTopicCount", count: count) }
-    package static func add(_ count: Int32) -> Self { Self(key: "addTopicCount", count: count) }
+    package static func wipe(_ count: Int32) -> Self { Self(wipeTopicCount: count) }
+    package static func add(_ count: Int32) -> Self { Self(addTopicCount: count) }
 
-    private init(key: String, count: Int32) {
-        self.key = key
-        self.count = count
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        key = fields.values["wipeTopicCount"] != nil ? "wipeTopicCount" : "addTopicCount"
-        count = try fields.int32(key)
-    }
-
-    package func write(into fields: inout [String: String]) { fields.set(key, count) }
+    /// The count, whichever of the two fields carries it.
+    package var count: Int32 { wipeTopicCount ?? addTopicCount ?? 0 }
 }

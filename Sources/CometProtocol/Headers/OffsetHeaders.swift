@@ -9,16 +9,6 @@ package struct TopicQueueRequestHeader: CommandHeader, Equatable {
         self.topic = topic
         self.queueId = queueId
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        queueId = try fields.int32("queueId")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields.set("queueId", queueId)
-    }
 }
 
 /// SEARCH_OFFSET_BY_TIMESTAMP (29) request header.
@@ -32,41 +22,24 @@ package struct SearchOffsetRequestHeader: CommandHeader, Equatable {
         self.queueId = queueId
         self.timestamp = timestamp
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        queueId = try fields.int32("queueId")
-        timestamp = try fields.int64("timestamp")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields.set("queueId", queueId)
-        fields.set("timestamp", timestamp)
-    }
 }
 
 /// A response carrying one offset (`offset`), or a timestamp under the key `timestamp`.
 package struct OffsetResponseHeader: CommandHeader, Equatable {
-    package var key: String
-    package var value: Int64
+    package var offset: Int64?
+    package var timestamp: Int64?
 
-    package init(offset: Int64) {
-        key = "offset"
-        value = offset
+    package init(offset: Int64) { self.offset = offset }
+    package init(timestamp: Int64) { self.timestamp = timestamp }
+
+    /// The offset or timestamp carried.
+    package var value: Int64 { offset ?? timestamp ?? 0 }
+
+    package mutating func didDecode() throws(CometError) {
+        guard offset != nil || timestamp != nil else {
+            throw CometError(.malformedHeader, "missing header field 'offset'")
+        }
     }
-
-    package init(timestamp: Int64) {
-        key = "timestamp"
-        value = timestamp
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        key = fields.values["timestamp"] != nil ? "timestamp" : "offset"
-        value = try fields.int64(key)
-    }
-
-    package func write(into fields: inout [String: String]) { fields.set(key, value) }
 }
 
 /// QUERY_CONSUMER_OFFSET (14) request header.
@@ -79,18 +52,6 @@ package struct QueryConsumerOffsetRequestHeader: CommandHeader, Equatable {
         self.consumerGroup = consumerGroup
         self.topic = topic
         self.queueId = queueId
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        consumerGroup = try fields.string("consumerGroup")
-        topic = try fields.string("topic")
-        queueId = try fields.int32("queueId")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["consumerGroup"] = consumerGroup
-        fields["topic"] = topic
-        fields.set("queueId", queueId)
     }
 }
 
@@ -106,19 +67,5 @@ package struct UpdateConsumerOffsetRequestHeader: CommandHeader, Equatable {
         self.topic = topic
         self.queueId = queueId
         self.commitOffset = commitOffset
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        consumerGroup = try fields.string("consumerGroup")
-        topic = try fields.string("topic")
-        queueId = try fields.int32("queueId")
-        commitOffset = try fields.int64("commitOffset")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["consumerGroup"] = consumerGroup
-        fields["topic"] = topic
-        fields.set("queueId", queueId)
-        fields.set("commitOffset", commitOffset)
     }
 }

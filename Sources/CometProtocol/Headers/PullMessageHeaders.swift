@@ -1,7 +1,7 @@
 package import CometCore
 
 /// Flags of a PULL_MESSAGE request (`PullSysFlag`).
-package struct PullSysFlag: OptionSet, Sendable, Hashable {
+package struct PullSysFlag: OptionSet, Sendable, Hashable, Codable {
     package var rawValue: Int32
     package init(rawValue: Int32) { self.rawValue = rawValue }
 
@@ -47,33 +47,9 @@ package struct PullMessageRequestHeader: CommandHeader, Equatable {
         self.expressionType = expressionType
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        consumerGroup = try fields.string("consumerGroup")
-        topic = try fields.string("topic")
-        queueId = try fields.int32("queueId")
-        queueOffset = try fields.int64("queueOffset")
-        maxMsgNums = try fields.optionalInt32("maxMsgNums") ?? 32
-        sysFlag = PullSysFlag(rawValue: try fields.optionalInt32("sysFlag") ?? 0)
-        commitOffset = try fields.optionalInt64("commitOffset") ?? 0
-        suspendTimeoutMillis = try fields.optionalInt64("suspendTimeoutMillis") ?? 0
-        subscription = fields.optionalString("subscription")
-        subVersion = try fields.optionalInt64("subVersion") ?? 0
-        expressionType = fields.optionalString("expressionType")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["consumerGroup"] = consumerGroup
-        fields["topic"] = topic
-        fields.set("queueId", queueId)
-        fields.set("queueOffset", queueOffset)
-        fields.set("maxMsgNums", maxMsgNums)
-        fields.set("sysFlag", sysFlag.rawValue)
-        fields.set("commitOffset", commitOffset)
-        fields.set("suspendTimeoutMillis", suspendTimeoutMillis)
-        fields.set("subscription", subscription)
-        fields.set("subVersion", subVersion)
-        fields.set("expressionType", expressionType)
-    }
+    package static let fieldDefaults = [
+        "maxMsgNums": "32", "sysFlag": "0", "commitOffset": "0", "suspendTimeoutMillis": "0", "subVersion": "0",
+    ]
 }
 
 /// PULL_MESSAGE response header.
@@ -90,17 +66,5 @@ package struct PullMessageResponseHeader: CommandHeader, Equatable {
         self.maxOffset = maxOffset
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        suggestWhichBrokerId = try fields.optionalInt64("suggestWhichBrokerId") ?? 0
-        nextBeginOffset = try fields.int64("nextBeginOffset")
-        minOffset = try fields.int64("minOffset")
-        maxOffset = try fields.int64("maxOffset")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields.set("suggestWhichBrokerId", suggestWhichBrokerId)
-        fields.set("nextBeginOffset", nextBeginOffset)
-        fields.set("minOffset", minOffset)
-        fields.set("maxOffset", maxOffset)
-    }
+    package static let fieldDefaults = ["suggestWhichBrokerId": "0"]
 }

@@ -19,22 +19,6 @@ package struct QueryMessageRequestHeader: CommandHeader, Equatable {
         self.beginTimestamp = beginTimestamp
         self.endTimestamp = endTimestamp
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        key = try fields.string("key")
-        maxNum = try fields.int32("maxNum")
-        beginTimestamp = try fields.int64("beginTimestamp")
-        endTimestamp = try fields.int64("endTimestamp")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields["key"] = key
-        fields.set("maxNum", maxNum)
-        fields.set("beginTimestamp", beginTimestamp)
-        fields.set("endTimestamp", endTimestamp)
-    }
 }
 
 /// QUERY_MESSAGE response header: how far the index had been built when the query ran.
@@ -46,16 +30,6 @@ package struct QueryMessageResponseHeader: CommandHeader, Equatable {
         self.indexLastUpdateTimestamp = indexLastUpdateTimestamp
         self.indexLastUpdatePhyoffset = indexLastUpdatePhyoffset
     }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        indexLastUpdateTimestamp = try fields.int64("indexLastUpdateTimestamp")
-        indexLastUpdatePhyoffset = try fields.int64("indexLastUpdatePhyoffset")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields.set("indexLastUpdateTimestamp", indexLastUpdateTimestamp)
-        fields.set("indexLastUpdatePhyoffset", indexLastUpdatePhyoffset)
-    }
 }
 
 /// VIEW_MESSAGE_BY_ID (33) request header: the record at a commit-log offset (the offset part of
@@ -64,12 +38,6 @@ package struct ViewMessageRequestHeader: CommandHeader, Equatable {
     package var offset: Int64
 
     package init(offset: Int64) { self.offset = offset }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        offset = try fields.int64("offset")
-    }
-
-    package func write(into fields: inout [String: String]) { fields.set("offset", offset) }
 }
 
 /// INVOKE_BROKER_TO_RESET_OFFSET (222) and RESET_CONSUMER_CLIENT_OFFSET (220) header: move a
@@ -94,21 +62,5 @@ package struct ResetOffsetRequestHeader: CommandHeader, Equatable {
         self.offset = offset
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        group = try fields.string("group")
-        timestamp = try fields.int64("timestamp")
-        isForce = try fields.optionalBool("isForce") ?? false
-        queueId = try fields.optionalInt32("queueId")
-        offset = try fields.optionalInt64("offset")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields["group"] = group
-        fields.set("timestamp", timestamp)
-        fields.set("isForce", isForce)
-        fields.set("queueId", queueId)
-        fields.set("offset", offset)
-    }
+    package static let fieldDefaults = ["isForce": "false"]
 }

@@ -31,23 +31,5 @@ package struct ConsumerSendMsgBackRequestHeader: CommandHeader, Equatable {
         self.maxReconsumeTimes = maxReconsumeTimes
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        offset = try fields.int64("offset")
-        group = try fields.string("group")
-        delayLevel = try fields.optionalInt32("delayLevel") ?? 0
-        originMsgId = fields.optionalString("originMsgId")
-        originTopic = fields.optionalString("originTopic")
-        unitMode = try fields.optionalBool("unitMode")
-        maxReconsumeTimes = try fields.optionalInt32("maxReconsumeTimes")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields.set("offset", offset)
-        fields["group"] = group
-        fields.set("delayLevel", delayLevel)
-        fields.set("originMsgId", originMsgId)
-        fields.set("originTopic", originTopic)
-        fields.set("unitMode", unitMode)
-        fields.set("maxReconsumeTimes", maxReconsumeTimes)
-    }
+    package static let fieldDefaults = ["delayLevel": "0"]
 }

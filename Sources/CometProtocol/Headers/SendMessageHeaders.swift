@@ -1,7 +1,7 @@
 package import CometCore
 
 /// SEND_MESSAGE (10) / SEND_BATCH_MESSAGE (320) request header; SEND_MESSAGE_V2 (310) carries the
-/// same fields under one-letter keys (see ``init(v2Fields:)``).
+/// same fields under one-letter keys (``v2Keys``).
 package struct SendMessageRequestHeader: CommandHeader, Equatable {
     package var producerGroup: String
     package var topic: String
@@ -38,57 +38,38 @@ package struct SendMessageRequestHeader: CommandHeader, Equatable {
         self.maxReconsumeTimes = maxReconsumeTimes
     }
 
-    /// Field names of the V1 header in V2 key order (`a` … `m`).
-    private static let v1Keys = [
-        "producerGroup", "topic", "defaultTopic", "defaultTopicQueueNums", "queueId", "sysFlag", "bornTimestamp",
-        "flag", "properties", "reconsumeTimes", "unitMode", "batch", "maxReconsumeTimes",
+    package static let fieldDefaults = [
+        "defaultTopic": "TBW102", "defaultTopicQueueNums": "4", "sysFlag": "0", "bornTimestamp": "0", "flag": "0",
     ]
-    private static let v2Keys = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "m", "l"]
 
-    package init(fields: HeaderFields) throws(CometError) {
-        producerGroup = try fields.string("producerGroup")
-        topic = try fields.string("topic")
-        defaultTopic = fields.optionalString("defaultTopic") ?? "TBW102"
-        defaultTopicQueueNums = try fields.optionalInt32("defaultTopicQueueNums") ?? 4
-        queueId = try fields.int32("queueId")
-        sysFlag = try fields.optionalInt32("sysFlag") ?? 0
-        bornTimestamp = try fields.optionalInt64("bornTimestamp") ?? 0
-        flag = try fields.optionalInt32("flag") ?? 0
-        properties = fields.optionalString("properties")
-        reconsumeTimes = try fields.optionalInt32("reconsumeTimes")
-        unitMode = try fields.optionalBool("unitMode")
-        batch = try fields.optionalBool("batch")
-        maxReconsumeTimes = try fields.optionalInt32("maxReconsumeTimes")
+    /// SEND_MESSAGE_V2's key for each field (`SendMessageRequestHeaderV2`: `a` … `m`, `l` last).
+    package static let v2Keys: [(from: String, to: String)] = [
+        ("producerGroup", "a"), ("topic", "b"), ("defaultTopic", "c"), ("defaultTopicQueueNums", "d"),
+        ("queueId", "e"), ("sysFlag", "f"), ("bornTimestamp", "g"), ("flag", "h"), ("properties", "i"),
+        ("reconsumeTimes", "j"), ("unitMode", "k"), ("batch", "m"), ("maxReconsumeTimes", "l"),
+    ]
+    private static let v1Keys = v2Keys.map { (from: $0.to, to: $0.from) }
+
+    /// Reads the header of a SEND_MESSAGE, SEND_BATCH_MESSAGE or SEND_MESSAGE_V2 request; the
+    /// one-letter keys are recognised on SEND_MESSAGE_V2 and on batches (Java sends those with them).
+    package init(request: RemotingCommand) throws(CometError) {
+        let compact =
+            request.requestCode == .sendMessageV2
+            || (request.requestCode == .sendBatchMessage && request.extFields["a"] != nil)
+        guard compact else {
+            self = try request.decodeHeader(Self.self)
+            return
+        }
+        var fields = request.extFields
+        fields.renameKeys(Self.v1Keys)
+        self = try Self(fields: fields)
     }
 
-    /// Reads the SEND_MESSAGE_V2 form (`a` = producerGroup … `m` = batch, `l` = maxReconsumeTimes).
-    package init(v2Fields fields: HeaderFields) throws(CometError) {
-        var v1: [String: String] = [:]
-        for (v2, name) in zip(Self.v2Keys, Self.v1Keys) { v1.set(name, fields.values[v2]) }
-        try self.init(fields: HeaderFields(v1))
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["producerGroup"] = producerGroup
-        fields["topic"] = topic
-        fields["defaultTopic"] = defaultTopic
-        fields.set("defaultTopicQueueNums", defaultTopicQueueNums)
-        fields.set("queueId", queueId)
-        fields.set("sysFlag", sysFlag)
-        fields.set("bornTimestamp", bornTimestamp)
-        fields.set("flag", flag)
-        fields.set("properties", properties)
-        fields.set("reconsumeTimes", reconsumeTimes)
-        fields.set("unitMode", unitMode)
-        fields.set("batch", batch)
-        fields.set("maxReconsumeTimes", maxReconsumeTimes)
-    }
-
-    /// Writes the SEND_MESSAGE_V2 form.
-    package func writeV2(into fields: inout [String: String]) {
-        var v1: [String: String] = [:]
-        write(into: &v1)
-        for (v2, name) in zip(Self.v2Keys, Self.v1Keys) { fields.set(v2, v1[name]) }
+    /// The fields under SEND_MESSAGE_V2's one-letter keys.
+    package var v2Fields: ExtFields {
+        var fields = self.fields
+        fields.renameKeys(Self.v2Keys)
+        return fields
     }
 }
 
@@ -106,19 +87,5 @@ package struct SendMessageResponseHeader: CommandHeader, Equatable {
         self.queueId = queueId
         self.queueOffset = queueOffset
         self.transactionId = transactionId
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        msgId = try fields.string("msgId")
-        queueId = try fields.int32("queueId")
-        queueOffset = try fields.int64("queueOffset")
-        transactionId = fields.optionalString("transactionId")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["msgId"] = msgId
-        fields.set("queueId", queueId)
-        fields.set("queueOffset", queueOffset)
-        fields.set("transactionId", transactionId)
     }
 }

@@ -40,28 +40,10 @@ package struct EndTransactionRequestHeader: CommandHeader, Equatable {
         self.transactionId = transactionId
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        producerGroup = try fields.string("producerGroup")
-        tranStateTableOffset = try fields.int64("tranStateTableOffset")
-        commitLogOffset = try fields.int64("commitLogOffset")
-        commitOrRollback = try fields.int32("commitOrRollback")
-        fromTransactionCheck = try fields.optionalBool("fromTransactionCheck") ?? false
-        msgId = fields.optionalString("msgId") ?? ""
-        transactionId = fields.optionalString("transactionId")
-    }
+    package static let fieldDefaults = ["fromTransactionCheck": "false", "msgId": ""]
 
     /// The resolution, if the code is one of 0, 8, 12.
     package var resolution: TransactionResolution? { TransactionResolution(rawValue: commitOrRollback) }
-
-    package func write(into fields: inout [String: String]) {
-        fields["producerGroup"] = producerGroup
-        fields.set("tranStateTableOffset", tranStateTableOffset)
-        fields.set("commitLogOffset", commitLogOffset)
-        fields.set("commitOrRollback", commitOrRollback)
-        fields.set("fromTransactionCheck", fromTransactionCheck)
-        fields["msgId"] = msgId
-        fields.set("transactionId", transactionId)
-    }
 }
 
 /// CHECK_TRANSACTION_STATE (39) request header, broker → producer, oneway (remoting-protocol.md §4.9).
@@ -86,21 +68,5 @@ package struct CheckTransactionStateRequestHeader: CommandHeader, Equatable {
         self.msgId = msgId
         self.transactionId = transactionId
         self.offsetMsgId = offsetMsgId
-    }
-
-    package init(fields: HeaderFields) throws(CometError) {
-        tranStateTableOffset = try fields.int64("tranStateTableOffset")
-        commitLogOffset = try fields.int64("commitLogOffset")
-        msgId = fields.optionalString("msgId")
-        transactionId = fields.optionalString("transactionId")
-        offsetMsgId = fields.optionalString("offsetMsgId")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields.set("tranStateTableOffset", tranStateTableOffset)
-        fields.set("commitLogOffset", commitLogOffset)
-        fields.set("msgId", msgId)
-        fields.set("transactionId", transactionId)
-        fields.set("offsetMsgId", offsetMsgId)
     }
 }

@@ -76,14 +76,24 @@ package struct JSONParser {
     }
 
     private mutating func parseObject() throws(CometError) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        try forEachMember { key, parser throws(CometError) in members[key] = try parser.value() }
+        return .object(members)
+    }
+
+    /// Reads the object at the cursor member by member without building it: `member` gets each key
+    /// and must consume its value (``value()``, ``forEachMember(_:)`` or ``isAtObject``-guided reads).
+    package mutating func forEachMember(_ member: (String, inout JSONParser) throws(CometError) -> Void)
+        throws(CometError)
+    {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw error("expected an object") }
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
@@ -98,18 +108,37 @@ package struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            try member(key, &self)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return
             } else {
                 throw error("expected ',' or '}'")
             }
         }
+    }
+
+    /// Parses the value at the cursor.
+    package mutating func value() throws(CometError) -> JSONValue { try parseValue() }
+
+    /// Whether the value at the cursor is an object.
+    package var isAtObject: Bool { index < bytes.count && bytes[index] == UInt8(ascii: "{") }
+
+    /// Runs `body` with a parser over `bytes` (whitespace around the one value allowed); `body` must
+    /// consume exactly one value.
+    package static func withParser<T>(
+        _ bytes: UnsafeRawBufferPointer, _ body: (inout JSONParser) throws(CometError) -> T
+    ) throws(CometError) -> T {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        let result = try body(&parser)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("trailing characters after JSON value") }
+        return result
     }
 
     private mutating func parseArray() throws(CometError) -> JSONValue {
