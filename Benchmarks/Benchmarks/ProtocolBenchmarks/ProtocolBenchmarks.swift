@@ -84,9 +84,8 @@ enum Fixtures {
     }
 
     static func sendRequest(_ serialization: SerializeType) -> RemotingCommand {
-        var fields: [String: String] = [:]
-        sendHeader().writeV2(into: &fields)
-        var command = RemotingCommand(code: RequestCode.sendMessageV2.rawValue, opaque: 42, extFields: fields)
+        var command = RemotingCommand(
+            code: RequestCode.sendMessageV2.rawValue, opaque: 42, extFields: sendHeader().v2Fields)
         command.serializeType = serialization
         return command
     }
@@ -99,8 +98,7 @@ enum Fixtures {
     }
 
     static func decodeSend(_ frame: ByteBuffer) throws -> SendMessageRequestHeader {
-        let command = try RemotingFrameDecoder.decodeFrame(frame)
-        return try SendMessageRequestHeader(v2Fields: HeaderFields(command.extFields))
+        try SendMessageRequestHeader(request: RemotingFrameDecoder.decodeFrame(frame))
     }
 
     static func decodePull(_ frame: ByteBuffer) throws -> PullMessageRequestHeader {
