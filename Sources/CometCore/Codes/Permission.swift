@@ -1,5 +1,5 @@
 /// Topic and broker permission bits (RocketMQ `PermName`).
-package struct Permission: OptionSet, Hashable, Sendable {
+package struct Permission: OptionSet, Hashable, Sendable, Codable {
     package var rawValue: Int32
     package init(rawValue: Int32) { self.rawValue = rawValue }
 

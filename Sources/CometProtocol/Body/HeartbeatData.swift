@@ -1,38 +1,24 @@
 package import CometCore
 
 /// How a consumer gets messages (`ConsumeType`): pull (actively) or push (passively).
-package enum ConsumeType: String, Sendable, Hashable {
+package enum ConsumeType: String, Sendable, Hashable, CaseIterable, JSONEnum {
     case consumeActively = "CONSUME_ACTIVELY"
     case consumePassively = "CONSUME_PASSIVELY"
     case consumePop = "CONSUME_POP"
 
-    /// Accepts the Java name or the C++ ordinal.
-    init(json: JSONValue?) {
-        switch json {
-        case .string(let name): self = ConsumeType(rawValue: name) ?? .consumePassively
-        case .number(let n): self = n == "0" ? .consumeActively : n == "2" ? .consumePop : .consumePassively
-        default: self = .consumePassively
-        }
-    }
+    package static let fallback = ConsumeType.consumePassively
 }
 
 /// Whether each consumer of a group gets every message (broadcasting) or a share (clustering).
-package enum MessageModel: String, Sendable, Hashable {
+package enum MessageModel: String, Sendable, Hashable, CaseIterable, JSONEnum {
     case broadcasting = "BROADCASTING"
     case clustering = "CLUSTERING"
 
-    /// Accepts the Java name or the C++ ordinal.
-    init(json: JSONValue?) {
-        switch json {
-        case .string(let name): self = MessageModel(rawValue: name) ?? .clustering
-        case .number(let n): self = n == "0" ? .broadcasting : .clustering
-        default: self = .clustering
-        }
-    }
+    package static let fallback = MessageModel.clustering
 }
 
 /// Where a new consumer group starts (`ConsumeFromWhere`).
-package enum ConsumeFromWhere: String, Sendable, Hashable, CaseIterable {
+package enum ConsumeFromWhere: String, Sendable, Hashable, CaseIterable, JSONEnum {
     case lastOffset = "CONSUME_FROM_LAST_OFFSET"
     case lastOffsetAndFromMinWhenBootFirst = "CONSUME_FROM_LAST_OFFSET_AND_FROM_MIN_WHEN_BOOT_FIRST"
     case minOffset = "CONSUME_FROM_MIN_OFFSET"
@@ -40,18 +26,11 @@ package enum ConsumeFromWhere: String, Sendable, Hashable, CaseIterable {
     case firstOffset = "CONSUME_FROM_FIRST_OFFSET"
     case timestamp = "CONSUME_FROM_TIMESTAMP"
 
-    /// Accepts the Java name or the C++ ordinal (0…5 in declaration order).
-    init(json: JSONValue?) {
-        switch json {
-        case .string(let name): self = ConsumeFromWhere(rawValue: name) ?? .lastOffset
-        case .number(let n): self = Int(n).flatMap { Self.allCases.indices.contains($0) ? Self.allCases[$0] : nil } ?? .lastOffset
-        default: self = .lastOffset
-        }
-    }
+    package static let fallback = ConsumeFromWhere.lastOffset
 }
 
 /// One subscription of a consumer group: a topic and its filter expression.
-package struct SubscriptionData: Sendable, Hashable {
+package struct SubscriptionData: JSONBody, Hashable {
     package var topic: String
     /// The expression: `*`, `TagA || TagB`, or SQL92 text.
     package var subString: String
@@ -61,6 +40,8 @@ package struct SubscriptionData: Sendable, Hashable {
     package var subVersion: Int64
     /// `TAG` or `SQL92`.
     package var expressionType: String
+    /// Java's class filter (unsupported; always false).
+    package var classFilterMode = false
 
     package init(topic: String, subString: String, subVersion: Int64 = 0, expressionType: String = "TAG") {
         self.topic = topic
@@ -80,24 +61,21 @@ package struct SubscriptionData: Sendable, Hashable {
             .filter { !$0.isEmpty }
     }
 
-    init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "subscriptionData")
-        self.init(
-            topic: try r.string("topic"), subString: r.optionalString("subString") ?? "*",
-            subVersion: try r.int64("subVersion", default: 0), expressionType: r.optionalString("expressionType") ?? "TAG")
-    }
+    package static let fieldDefaults: [String: JSONValue] = [
+        "subString": "*", "subVersion": 0, "expressionType": "TAG", "classFilterMode": false, "tagsSet": .array([]),
+        "codeSet": .array([]),
+    ]
 
-    var json: JSONValue {
-        .object([
-            "topic": .string(topic), "subString": .string(subString), "tagsSet": .array(tagsSet.map(JSONValue.string)),
-            "codeSet": .array(codeSet.map { .int($0) }), "subVersion": .int(subVersion),
-            "expressionType": .string(expressionType), "classFilterMode": .bool(false),
-        ])
+    /// The tags and their hash codes follow from the expression: the C++ client sends `atoi(tag)`
+    /// as codes, so the receiver recomputes both.
+    package mutating func didDecode() throws(CometError) {
+        tagsSet = Self.parseTags(subString)
+        codeSet = tagsSet.map(TagHashCode.javaHashCode)
     }
 }
 
 /// A consumer group as one client reports it in a heartbeat.
-package struct ConsumerData: Sendable, Hashable {
+package struct ConsumerData: JSONBody, Hashable {
     package var groupName: String
     package var consumeType: ConsumeType
     package var messageModel: MessageModel
@@ -116,57 +94,41 @@ package struct ConsumerData: Sendable, Hashable {
         self.subscriptions = subscriptions
         self.unitMode = unitMode
     }
+
+    package static let fieldDefaults: [String: JSONValue] = ["unitMode": false]
+
+    private enum CodingKeys: String, CodingKey {
+        case groupName, consumeType, messageModel, consumeFromWhere, unitMode
+        case subscriptions = "subscriptionDataSet"
+    }
+}
+
+/// A producer group as one client reports it in a heartbeat.
+package struct ProducerData: JSONBody, Hashable {
+    package var groupName: String
 }
 
 /// HEART_BEAT (34) body: the producer and consumer groups a client belongs to.
 package struct HeartbeatData: JSONBody, Hashable {
     package var clientID: String
-    package var producerGroups: [String]
+    package var producerDataSet: [ProducerData]
     package var consumers: [ConsumerData]
 
     package init(clientID: String, producerGroups: [String] = [], consumers: [ConsumerData] = []) {
         self.clientID = clientID
-        self.producerGroups = producerGroups
+        self.producerDataSet = producerGroups.map(ProducerData.init(groupName:))
         self.consumers = consumers
     }
 
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "heartbeatData")
-        clientID = try r.string("clientID")
-        var producers: [String] = []
-        for producer in r.array("producerDataSet") {
-            producers.append(try JSONObjectReader(producer, "producerData").string("groupName"))
-        }
-        producerGroups = producers
-        var consumers: [ConsumerData] = []
-        for consumer in r.array("consumerDataSet") {
-            let c = try JSONObjectReader(consumer, "consumerData")
-            var subscriptions: [SubscriptionData] = []
-            for s in c.array("subscriptionDataSet") { subscriptions.append(try SubscriptionData(json: s)) }
-            consumers.append(
-                ConsumerData(
-                    groupName: try c.string("groupName"), consumeType: ConsumeType(json: c.members["consumeType"]),
-                    messageModel: MessageModel(json: c.members["messageModel"]),
-                    consumeFromWhere: ConsumeFromWhere(json: c.members["consumeFromWhere"]),
-                    subscriptions: subscriptions, unitMode: c.bool("unitMode", default: false)))
-        }
-        self.consumers = consumers
+    /// The producer groups' names.
+    package var producerGroups: [String] {
+        get { producerDataSet.map(\.groupName) }
+        set { producerDataSet = newValue.map(ProducerData.init(groupName:)) }
     }
 
-    package var json: JSONValue {
-        .object([
-            "clientID": .string(clientID),
-            "producerDataSet": .array(producerGroups.map { .object(["groupName": .string($0)]) }),
-            "consumerDataSet": .array(
-                consumers.map { c in
-                    .object([
-                        "groupName": .string(c.groupName), "consumeType": .string(c.consumeType.rawValue),
-                        "messageModel": .string(c.messageModel.rawValue),
-                        "consumeFromWhere": .string(c.consumeFromWhere.rawValue), "unitMode": .bool(c.unitMode),
-                        "subscriptionDataSet": .array(c.subscriptions.map(\.json)),
-                    ])
-                }),
-        ])
+    private enum CodingKeys: String, CodingKey {
+        case clientID, producerDataSet
+        case consumers = "consumerDataSet"
     }
 }
 
@@ -175,10 +137,4 @@ package struct ConsumerListBody: JSONBody, Hashable {
     package var consumerIdList: [String]
 
     package init(consumerIdList: [String]) { self.consumerIdList = consumerIdList }
-
-    package init(json: JSONValue) throws(CometError) {
-        consumerIdList = try JSONObjectReader(json, "consumerList").array("consumerIdList").compactMap(\.stringValue)
-    }
-
-    package var json: JSONValue { .object(["consumerIdList": .array(consumerIdList.map(JSONValue.string))]) }
 }

@@ -1,16 +1,34 @@
 package import CometCore
 package import NIOCore
 
-/// A command body carried as JSON (route data, heartbeats, registrations ...).
+/// A value carried as JSON: a command body (route data, heartbeats, registrations ...) or a part of one.
 ///
-/// Decoding is lenient in the ways RocketMQ peers differ (numbers as strings, enums as names or
-/// ordinals); encoding follows what Java 4.9.8 emits with standard JSON.
-package protocol JSONBody: Sendable {
-    init(json: JSONValue) throws(CometError)
-    var json: JSONValue { get }
+/// Declare stored properties named exactly as upstream's class fields and `Codable` conformance;
+/// ``JSONValueDecoder`` decodes leniently in the ways RocketMQ peers differ (numbers as strings,
+/// absent lists as empty, ``fieldDefaults`` for absent members) and ``JSONValueEncoder`` encodes as
+/// Java 4.9.8 does with standard JSON (sorted keys, absent optionals left out).
+package protocol JSONBody: Codable, Sendable {
+    /// Values for members that may be absent although their property is not optional.
+    static var fieldDefaults: [String: JSONValue] { get }
+    /// Older spellings of member names (`name` → `old name`), read when `name` is absent.
+    static var fieldAliases: [String: String] { get }
+    /// Checks or normalizes the decoded value; the default does nothing.
+    mutating func didDecode() throws(CometError)
 }
 
 extension JSONBody {
+    package static var fieldDefaults: [String: JSONValue] { [:] }
+    package static var fieldAliases: [String: String] { [:] }
+    package mutating func didDecode() throws(CometError) {}
+
+    /// Decodes the value from parsed JSON.
+    package init(json: JSONValue) throws(CometError) {
+        self = try JSONValueDecoder.decode(Self.self, from: json)
+    }
+
+    /// The value as JSON.
+    package var json: JSONValue { JSONValueEncoder.encode(self) }
+
     /// Decodes a body; a missing body is an error naming the type.
     package init(body: ByteBuffer?) throws(CometError) {
         guard let body, body.readableBytes > 0 else {
@@ -23,6 +41,27 @@ extension JSONBody {
     /// The JSON text of this body in a new buffer.
     package func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         JSONWriter.encode(json, allocator: allocator)
+    }
+}
+
+/// An enum carried as its Java name, or (C++ clients) as its ordinal; unknown or absent values read
+/// as ``fallback``.
+package protocol JSONEnum: Codable, RawRepresentable<String>, CaseIterable {
+    /// The value for unknown and absent names.
+    static var fallback: Self { get }
+}
+
+extension JSONEnum {
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = container.decodeNil() ? "" : try container.decode(String.self)
+        if let value = Self(rawValue: name) {
+            self = value
+        } else if let ordinal = Int(name), ordinal >= 0, ordinal < Self.allCases.count {
+            self = Self.allCases[Self.allCases.index(Self.allCases.startIndex, offsetBy: ordinal)]
+        } else {
+            self = Self.fallback
+        }
     }
 }
 

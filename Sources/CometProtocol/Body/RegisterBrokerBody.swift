@@ -2,7 +2,7 @@ package import CometCore
 
 /// A version stamp of a broker's topic configuration; the name server rebuilds a broker's queue
 /// data only when it changes.
-package struct DataVersion: Sendable, Hashable {
+package struct DataVersion: JSONBody, Hashable {
     package var timestamp: Int64
     package var counter: Int64
 
@@ -11,17 +11,11 @@ package struct DataVersion: Sendable, Hashable {
         self.counter = counter
     }
 
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "dataVersion")
-        timestamp = try r.int64("timestamp", default: 0)
-        counter = try r.int64("counter", default: 0)
-    }
-
-    package var json: JSONValue { .object(["timestamp": .int(timestamp), "counter": .int(counter)]) }
+    package static let fieldDefaults: [String: JSONValue] = ["timestamp": 0, "counter": 0]
 }
 
 /// A topic's configuration as brokers persist it and report it to name servers.
-package struct TopicConfig: Sendable, Hashable {
+package struct TopicConfig: JSONBody, Hashable {
     package var topicName: String
     package var readQueueNums: Int32
     package var writeQueueNums: Int32
@@ -43,51 +37,33 @@ package struct TopicConfig: Sendable, Hashable {
         self.order = order
     }
 
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "topicConfig")
-        topicName = try r.string("topicName")
-        readQueueNums = try r.int32("readQueueNums", default: 16)
-        writeQueueNums = try r.int32("writeQueueNums", default: 16)
-        perm = Permission(rawValue: try r.int32("perm", default: Permission.readWrite.rawValue))
-        topicFilterType = r.optionalString("topicFilterType") ?? "SINGLE_TAG"
-        topicSysFlag = try r.int32("topicSysFlag", default: 0)
-        order = r.bool("order", default: false)
-    }
-
-    package var json: JSONValue {
-        .object([
-            "topicName": .string(topicName), "readQueueNums": .int(readQueueNums),
-            "writeQueueNums": .int(writeQueueNums), "perm": .int(perm.rawValue),
-            "topicFilterType": .string(topicFilterType), "topicSysFlag": .int(topicSysFlag), "order": .bool(order),
-        ])
-    }
+    /// Java's `TopicConfig` field initializers.
+    package static let fieldDefaults: [String: JSONValue] = [
+        "readQueueNums": 16, "writeQueueNums": 16, "perm": .int(Permission.readWrite.rawValue),
+        "topicFilterType": "SINGLE_TAG", "topicSysFlag": 0, "order": false,
+    ]
 }
 
 /// REGISTER_BROKER request body (uncompressed form): the broker's topics and their version.
 package struct RegisterBrokerBody: JSONBody, Hashable {
-    package var topicConfigTable: [String: TopicConfig]
-    package var dataVersion: DataVersion
+    package var topicConfigSerializeWrapper: TopicConfigSerializeWrapper
     package var filterServerList: [String]
 
     package init(topicConfigTable: [String: TopicConfig], dataVersion: DataVersion, filterServerList: [String] = []) {
-        self.topicConfigTable = topicConfigTable
-        self.dataVersion = dataVersion
+        topicConfigSerializeWrapper = TopicConfigSerializeWrapper(
+            topicConfigTable: topicConfigTable, dataVersion: dataVersion)
         self.filterServerList = filterServerList
     }
 
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "registerBrokerBody")
-        let wrapper = try TopicConfigSerializeWrapper(json: r.members["topicConfigSerializeWrapper"] ?? .object([:]))
-        topicConfigTable = wrapper.topicConfigTable
-        dataVersion = wrapper.dataVersion
-        filterServerList = r.array("filterServerList").compactMap(\.stringValue)
+    /// The broker's topics.
+    package var topicConfigTable: [String: TopicConfig] {
+        get { topicConfigSerializeWrapper.topicConfigTable }
+        set { topicConfigSerializeWrapper.topicConfigTable = newValue }
     }
 
-    package var json: JSONValue {
-        .object([
-            "topicConfigSerializeWrapper":
-                TopicConfigSerializeWrapper(topicConfigTable: topicConfigTable, dataVersion: dataVersion).json,
-            "filterServerList": .array(filterServerList.map(JSONValue.string)),
-        ])
+    /// The version of ``topicConfigTable``.
+    package var dataVersion: DataVersion {
+        get { topicConfigSerializeWrapper.dataVersion }
+        set { topicConfigSerializeWrapper.dataVersion = newValue }
     }
 }

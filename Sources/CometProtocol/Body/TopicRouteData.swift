@@ -1,7 +1,7 @@
 package import CometCore
 
 /// Which queues of a topic one broker (name) serves.
-package struct QueueData: Sendable, Hashable {
+package struct QueueData: JSONBody, Hashable {
     package var brokerName: String
     package var readQueueNums: Int32
     package var writeQueueNums: Int32
@@ -18,25 +18,13 @@ package struct QueueData: Sendable, Hashable {
         self.topicSysFlag = topicSysFlag
     }
 
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "queueData")
-        brokerName = try r.string("brokerName")
-        readQueueNums = try r.int32("readQueueNums")
-        writeQueueNums = try r.int32("writeQueueNums")
-        perm = Permission(rawValue: try r.int32("perm"))
-        topicSysFlag = try r.int32("topicSysFlag", default: try r.int32("topicSynFlag", default: 0))
-    }
-
-    package var json: JSONValue {
-        .object([
-            "brokerName": .string(brokerName), "readQueueNums": .int(readQueueNums),
-            "writeQueueNums": .int(writeQueueNums), "perm": .int(perm.rawValue), "topicSysFlag": .int(topicSysFlag),
-        ])
-    }
+    package static let fieldDefaults: [String: JSONValue] = ["topicSysFlag": 0]
+    /// RocketMQ 4.x name servers spell it `topicSynFlag`.
+    package static let fieldAliases = ["topicSysFlag": "topicSynFlag"]
 }
 
 /// A broker name and its addresses by broker id (0 = master, ≥ 1 = slaves).
-package struct BrokerData: Sendable, Hashable {
+package struct BrokerData: JSONBody, Hashable {
     package var cluster: String
     package var brokerName: String
     package var brokerAddrs: [Int64: String]
@@ -47,28 +35,8 @@ package struct BrokerData: Sendable, Hashable {
         self.brokerAddrs = brokerAddrs
     }
 
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "brokerData")
-        cluster = try r.string("cluster")
-        brokerName = try r.string("brokerName")
-        var addrs: [Int64: String] = [:]
-        for (key, value) in r.object("brokerAddrs") {
-            guard let id = Int64(key), let addr = value.stringValue else {
-                throw CometError(.malformedBody, "brokerData.brokerAddrs has an invalid entry '\(key)'")
-            }
-            addrs[id] = addr
-        }
-        brokerAddrs = addrs
-    }
-
     /// The master's address (broker id 0), if a master is registered.
     package var masterAddr: String? { brokerAddrs[0] }
-
-    package var json: JSONValue {
-        var addrs: [String: JSONValue] = [:]
-        for (id, addr) in brokerAddrs { addrs[String(id)] = .string(addr) }
-        return .object(["cluster": .string(cluster), "brokerName": .string(brokerName), "brokerAddrs": .object(addrs)])
-    }
 }
 
 /// GET_ROUTEINFO_BY_TOPIC response body: which brokers serve a topic and with how many queues.
@@ -88,31 +56,5 @@ package struct TopicRouteData: JSONBody, Hashable {
         self.queueDatas = queueDatas
         self.brokerDatas = brokerDatas
         self.filterServerTable = filterServerTable
-    }
-
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "topicRouteData")
-        orderTopicConf = r.optionalString("orderTopicConf")
-        var queues: [QueueData] = []
-        for q in r.array("queueDatas") { queues.append(try QueueData(json: q)) }
-        var brokers: [BrokerData] = []
-        for b in r.array("brokerDatas") { brokers.append(try BrokerData(json: b)) }
-        queueDatas = queues
-        brokerDatas = brokers
-        var filters: [String: [String]] = [:]
-        for (addr, list) in r.object("filterServerTable") {
-            filters[addr] = (list.arrayValue ?? []).compactMap(\.stringValue)
-        }
-        filterServerTable = filters
-    }
-
-    package var json: JSONValue {
-        var members: [String: JSONValue] = [
-            "queueDatas": .array(queueDatas.map(\.json)),
-            "brokerDatas": .array(brokerDatas.map(\.json)),
-            "filterServerTable": .object(filterServerTable.mapValues { .array($0.map(JSONValue.string)) }),
-        ]
-        if let orderTopicConf { members["orderTopicConf"] = .string(orderTopicConf) }
-        return .object(members)
     }
 }

@@ -66,3 +66,9 @@ package enum JSONValue: Sendable, Hashable {
     /// A JSON number for an integer.
     package static func int<I: BinaryInteger>(_ value: I) -> JSONValue { .number(String(value)) }
 }
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .number(String(value)) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+}

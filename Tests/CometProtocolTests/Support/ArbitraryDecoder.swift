@@ -1,3 +1,5 @@
+import CometProtocol
+
 /// Values drawn by a property test: the arbitrary instances of a `Decodable` type are built from them.
 struct ValuePool: Sendable, CustomStringConvertible {
     var strings: [String]
@@ -112,7 +114,12 @@ final class ArbitraryDecoder: Decoder {
         case is UInt32.Type: return (nextInteger() as UInt32) as! T
         case is UInt64.Type: return (nextInteger() as UInt64) as! T
         case is Double.Type: return Double(nextInteger() as Int32) as! T
-        default: return try T(from: self)
+        default:
+            // Like the wire decoder: a body normalizes itself after decoding.
+            let value = try T(from: self)
+            guard var body = value as? any JSONBody else { return value }
+            try body.didDecode()
+            return body as! T
         }
     }
 
