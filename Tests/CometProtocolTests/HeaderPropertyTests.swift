@@ -91,3 +91,32 @@ struct HeaderPropertyTests {
         }
     }
 }
+
+/// Property types no wire header uses yet: Swift routes their coding through the generic methods.
+struct UnusualWidthsHeader: CommandHeader, Equatable {
+    var small: UInt8
+    var medium: Int16
+    var large: UInt64
+    var ratio: Double
+    var optionalSmall: Int8?
+}
+
+/// The same as a JSON body.
+struct UnusualWidthsBody: JSONBody, Equatable {
+    var header: UnusualWidthsHeader
+    var list: [UInt16]
+}
+
+@Suite("Unusual property types")
+struct UnusualWidthsTests {
+    @Test("Other integer widths and floating point round-trip as header fields and as JSON")
+    func unusualWidths() throws {
+        let value = UnusualWidthsHeader(small: 255, medium: -300, large: .max, ratio: 0.25, optionalSmall: -8)
+        #expect(value.fields["large"] == "18446744073709551615")
+        #expect(try UnusualWidthsHeader(fields: throughFrame(value.fields, .rocketmq)) == value)
+        let body = UnusualWidthsBody(header: value, list: [1, 65535])
+        #expect(try UnusualWidthsBody(body: body.encoded()) == body)
+        let tooBig = #expect(throws: CometError.self) { try UnusualWidthsHeader(fields: ["small": "256", "medium": "1", "large": "1", "ratio": "1"]) }
+        #expect(tooBig?.message.contains("small") == true)
+    }
+}

@@ -33,13 +33,12 @@ package struct HeaderFieldDecoder: Decoder {
     /// Parses header text: integers (surrounding spaces allowed), booleans as Java and C++ send them.
     enum Text {
         static func integer<I: FixedWidthInteger>(_ text: String, _ key: String) throws(CometError) -> I {
-            guard let wide = Int64(trimmingSpaces(text)) else {
+            let digits = trimmingSpaces(text)
+            if let value = I(digits) { return value }
+            guard Int64(digits) != nil || UInt64(digits) != nil else {
                 throw CometError(.malformedHeader, "header field '\(key)' is not an integer: '\(text)'")
             }
-            guard let value = I(exactly: wide) else {
-                throw CometError(.malformedHeader, "header field '\(key)' is out of range: \(wide)")
-            }
-            return value
+            throw CometError(.malformedHeader, "header field '\(key)' is out of range: \(digits)")
         }
 
         static func bool(_ text: String, _ key: String) throws(CometError) -> Bool {
@@ -98,31 +97,18 @@ extension HeaderFieldDecoder {
 
         func decode(_ type: String.Type, forKey key: Key) throws -> String { try required(key) }
         func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try Text.bool(required(key), key.stringValue) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
-            try Text.double(required(key), key.stringValue)
-        }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
-            Float(try Text.double(required(key), key.stringValue))
-        }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(key) }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(key) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(key) }
         func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(key) }
         func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(key) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(key) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(key) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(key) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(key) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(key) }
 
         private func integer<I: FixedWidthInteger>(_ key: Key) throws(CometError) -> I {
             try Text.integer(required(key), key.stringValue)
         }
 
+        /// Other types (also the other integer widths, which Swift routes here) decode from the text.
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             let value = try required(key)
             do {
-                return try T(from: FieldDecoder(text: value))
+                return try FieldDecoder(text: value).decode(T.self)
             } catch {
                 throw CometError(.malformedHeader, "header field '\(key.stringValue)' is invalid: '\(value)'")
             }
@@ -175,18 +161,22 @@ extension HeaderFieldDecoder {
         func decodeNil() -> Bool { false }
         func decode(_ type: String.Type) throws -> String { text }
         func decode(_ type: Bool.Type) throws -> Bool { try Text.bool(text, "") }
-        func decode(_ type: Double.Type) throws -> Double { try Text.double(text, "") }
-        func decode(_ type: Float.Type) throws -> Float { Float(try Text.double(text, "")) }
-        func decode(_ type: Int.Type) throws -> Int { try Text.integer(text, "") }
-        func decode(_ type: Int8.Type) throws -> Int8 { try Text.integer(text, "") }
-        func decode(_ type: Int16.Type) throws -> Int16 { try Text.integer(text, "") }
         func decode(_ type: Int32.Type) throws -> Int32 { try Text.integer(text, "") }
         func decode(_ type: Int64.Type) throws -> Int64 { try Text.integer(text, "") }
-        func decode(_ type: UInt.Type) throws -> UInt { try Text.integer(text, "") }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try Text.integer(text, "") }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try Text.integer(text, "") }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try Text.integer(text, "") }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try Text.integer(text, "") }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: self) }
+
+        /// Primitives Swift routes here (other integer widths, floating point) parse the text; other
+        /// types decode themselves from it.
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            if let integer = T.self as? any FixedWidthInteger.Type { return try Self.integer(integer, text) as! T }
+            if T.self == Double.self { return try Text.double(text, "") as! T }
+            if T.self == Float.self { return Float(try Text.double(text, "")) as! T }
+            if T.self == String.self { return text as! T }
+            if T.self == Bool.self { return try Text.bool(text, "") as! T }
+            return try T(from: self)
+        }
+
+        private static func integer<I: FixedWidthInteger>(_ type: I.Type, _ text: String) throws(CometError) -> I {
+            try Text.integer(text, "")
+        }
     }
 }

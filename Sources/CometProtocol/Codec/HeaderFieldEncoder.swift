@@ -33,21 +33,13 @@ package struct HeaderFieldEncoder: Encoder {
         mutating func encodeNil(forKey key: Key) {}
         mutating func encode(_ value: String, forKey key: Key) { put(key, value) }
         mutating func encode(_ value: Bool, forKey key: Key) { put(key, value ? "true" : "false") }
-        mutating func encode(_ value: Double, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: Float, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: Int, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: Int8, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: Int16, forKey key: Key) { put(key, String(value)) }
         mutating func encode(_ value: Int32, forKey key: Key) { put(key, String(value)) }
         mutating func encode(_ value: Int64, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: UInt, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: UInt8, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: UInt16, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: UInt32, forKey key: Key) { put(key, String(value)) }
-        mutating func encode(_ value: UInt64, forKey key: Key) { put(key, String(value)) }
 
+        /// Other types (also the other integer widths, which Swift routes here) encode as one field.
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try value.encode(to: FieldEncoder(fields: fields, key: key.stringValue))
+            var field = FieldEncoder(fields: fields, key: key.stringValue)
+            try field.encode(value)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
@@ -86,18 +78,19 @@ package struct HeaderFieldEncoder: Encoder {
         mutating func encodeNil() {}
         mutating func encode(_ value: String) { put(value) }
         mutating func encode(_ value: Bool) { put(value ? "true" : "false") }
-        mutating func encode(_ value: Double) { put(String(value)) }
-        mutating func encode(_ value: Float) { put(String(value)) }
-        mutating func encode(_ value: Int) { put(String(value)) }
-        mutating func encode(_ value: Int8) { put(String(value)) }
-        mutating func encode(_ value: Int16) { put(String(value)) }
         mutating func encode(_ value: Int32) { put(String(value)) }
         mutating func encode(_ value: Int64) { put(String(value)) }
-        mutating func encode(_ value: UInt) { put(String(value)) }
-        mutating func encode(_ value: UInt8) { put(String(value)) }
-        mutating func encode(_ value: UInt16) { put(String(value)) }
-        mutating func encode(_ value: UInt32) { put(String(value)) }
-        mutating func encode(_ value: UInt64) { put(String(value)) }
-        mutating func encode<T: Encodable>(_ value: T) throws { try value.encode(to: self) }
+
+        /// Primitives Swift routes here (other integer widths, floating point) are written as text;
+        /// other types encode themselves into this field.
+        mutating func encode<T: Encodable>(_ value: T) throws {
+            if let integer = value as? any BinaryInteger {
+                put("\(integer)")
+            } else if let number = value as? any BinaryFloatingPoint {
+                put("\(number)")
+            } else {
+                try value.encode(to: self)
+            }
+        }
     }
 }

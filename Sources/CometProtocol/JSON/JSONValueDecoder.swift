@@ -58,7 +58,14 @@ package struct JSONValueDecoder: Decoder {
         JSONValueDecoder(value, path: path + "." + name, for: type)
     }
 
+    /// Decodes `T`: primitives (all integer widths, which Swift also routes to the generic container
+    /// methods) from the value, integer-keyed maps from an object, anything else by its `init(from:)`.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == String.self { return try string() as! T }
+        if let integerType = T.self as? any FixedWidthInteger.Type { return try integer(integerType) as! T }
+        if T.self == Bool.self { return try bool() as! T }
+        if T.self == Double.self { return try double() as! T }
+        if T.self == Float.self { return Float(try double()) as! T }
         if let map = T.self as? any JSONIntegerKeyedMap.Type {
             guard case .object(let members)? = value else {
                 if value == nil || value == .null { return map.empty as! T }
@@ -84,7 +91,8 @@ package struct JSONValueDecoder: Decoder {
         return flag
     }
 
-    func integer<I: FixedWidthInteger>() throws(CometError) -> I {
+    func integer<I: FixedWidthInteger>(_ type: I.Type = I.self) throws(CometError) -> I {
+        if let text = value?.stringValue, let exact = I(text) { return exact }
         guard let wide = value?.int64Value else { throw mismatch("an integer") }
         guard let narrow = I(exactly: wide) else { throw CometError(.malformedBody, "\(path) is out of range") }
         return narrow

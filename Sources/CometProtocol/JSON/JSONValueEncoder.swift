@@ -23,7 +23,13 @@ package final class JSONValueEncoder: Encoder {
     package var codingPath: [any CodingKey] { [] }
     package var userInfo: [CodingUserInfoKey: Any] { [:] }
 
+    /// Encodes `value`: primitives (all integer widths, which Swift also routes to the generic
+    /// container methods) as JSON scalars, integer-keyed maps as objects, anything else by its `encode(to:)`.
     func encodeValue<T: Encodable>(_ value: T) throws -> JSONValue {
+        if let string = value as? String { return .string(string) }
+        if let flag = value as? Bool { return .bool(flag) }
+        if let integer = value as? any BinaryInteger { return .number("\(integer)") }
+        if let number = value as? any BinaryFloatingPoint { return .number("\(number)") }
         if let map = value as? any JSONIntegerKeyedMap { return .object(try map.jsonMembers(encoder: self)) }
         let encoder = JSONValueEncoder()
         try value.encode(to: encoder)
