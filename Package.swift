@@ -19,6 +19,7 @@ let nioCore = product("NIOCore", "swift-nio")
 let nioPosix = product("NIOPosix", "swift-nio")
 let logging = product("Logging", "swift-log")
 let lifecycle = product("ServiceLifecycle", "swift-service-lifecycle")
+let inMemoryLogging = product("InMemoryLogging", "swift-log")
 
 let package = Package(
     name: "comet",
@@ -66,28 +67,53 @@ let package = Package(
             "CometCLI",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", "CometClient",
-                "CometAdmin", nioCore, nioPosix, logging, lifecycle, product("Histogram", "hdrhistogram-swift"), product("UnixSignals", "swift-service-lifecycle"),
+                "CometAdmin", "CometBench", "CometCommandSupport", nioCore, nioPosix, logging, lifecycle,
+                product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),
         .executableTarget(name: "comet", dependencies: ["CometCLI"], swiftSettings: settings),
+        // Option groups shared by the command targets.
+        comet("CometCommandSupport", ["CometClient", logging, product("ArgumentParser", "swift-argument-parser")]),
+        // `comet bench ...`: load generators and micro-benchmarks, kept out of the production commands.
+        comet(
+            "CometBench",
+            [
+                "CometCore", "CometBroker", "CometStore", "CometClient", "CometCommandSupport", "CometTestSupport",
+                nioCore, logging, product("Histogram", "hdrhistogram-swift"),
+                product("ArgumentParser", "swift-argument-parser"),
+            ]),
         comet(
             "CometTestSupport",
-            ["CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging]),
+            [
+                "CometCore", "CometProtocol", "CometRemoting", "CometStore", "CometNameServer", "CometBroker", nioCore,
+                nioPosix, logging, product("NIOEmbedded", "swift-nio"), inMemoryLogging,
+            ]),
+        // Child processes tests spawn (the store's SIGKILL crash test); never part of the release binary.
+        .executableTarget(
+            name: "CometTestHelper",
+            dependencies: ["CometCore", "CometStore", nioCore, product("ArgumentParser", "swift-argument-parser")],
+            swiftSettings: settings),
 
         tests(
             "CometProtocolTests",
             ["CometCore", "CometProtocol", nioCore, product("NIOEmbedded", "swift-nio"),
              product("NIOTestUtils", "swift-nio"), product("PropertyBased", "swift-property-based")]),
+        tests("CometRemotingTests", ["CometCore", "CometProtocol", "CometRemoting", "CometTestSupport", nioCore]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
         tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol"]),
         tests(
             "CometBrokerTests",
-            ["CometCore", "CometProtocol", "CometRemoting", "CometBroker", "CometStore", nioCore, logging]),
-        tests("CometNameServerTests", ["CometCore", "CometProtocol", "CometNameServer", nioCore]),
+            [
+                "CometCore", "CometProtocol", "CometRemoting", "CometBroker", "CometStore", "CometTestSupport", nioCore,
+                logging, inMemoryLogging,
+            ]),
+        tests(
+            "CometNameServerTests",
+            ["CometCore", "CometProtocol", "CometNameServer", "CometTestSupport", nioCore, inMemoryLogging]),
         // Real loopback sockets and child processes; run by filter in scripts/test.sh.
         tests(
             "CometIntegrationTests",
             ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore",
-             "CometClient", "CometAdmin", nioCore, nioPosix, logging]),
+             "CometClient", "CometAdmin", "CometTestSupport", nioCore, nioPosix, logging, inMemoryLogging]),
     ]
 )

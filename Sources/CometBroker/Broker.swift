@@ -38,6 +38,7 @@ package final class Broker: Service {
     }
 
     package func run() async throws {
+        defer { controller.ready.fail(CometError(.shutdown, "the broker stopped before it was ready")) }
         let registrar = BrokerRegistrar(controller: controller, client: client)
         let holds = controller.pullHolds
         try await withGracefulShutdownHandler {

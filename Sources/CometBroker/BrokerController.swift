@@ -26,6 +26,10 @@ package final class BrokerController: Sendable {
     package let transactions: TransactionalMessageService
     let locks: Mutex<RebalanceLockTable>
     private let opened = Mutex<(store: MessageStore, address: String)?>(nil)
+    /// Resolves with the broker's address once its store is open and its first registration round
+    /// with the name servers has finished; fails if the broker stops before that. Tests and benches
+    /// wait on it instead of polling for an address.
+    package let ready = Latch<String>()
     private let registrationRequests: AsyncStream<Void>.Continuation
     /// Yields whenever topics change, so the registrar re-registers at once.
     let registrationTriggers: AsyncStream<Void>
@@ -56,7 +60,9 @@ package final class BrokerController: Sendable {
     /// The `ip:port` clients reach this broker at (also its STOREHOST), once known.
     package var address: String? { opened.withLock { $0?.address } }
 
-    func didOpen(store: MessageStore, address: String) {
+    /// Records the open store and the address clients reach the broker at. ``Broker`` calls it at
+    /// start-up; unit tests call it with a store they opened to drive ``BrokerProcessor`` directly.
+    package func didOpen(store: MessageStore, address: String) {
         opened.withLock { $0 = (store, address) }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CometBench
 import CometCore
 
 /// The `comet` command tree. Each role is a subcommand; `comet standalone` runs them all in one
@@ -20,7 +21,6 @@ struct CometCommand: AsyncParsableCommand {
             ConsumeCommand.self,
             AdminCommand.self,
             BenchCommand.self,
-            StoreAppendChildCommand.self,
         ])
 
 }

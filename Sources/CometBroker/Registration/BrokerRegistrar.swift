@@ -14,6 +14,7 @@ struct BrokerRegistrar: Sendable {
     func run() async {
         for await _ in controller.registrationTriggers {
             await registerAll()
+            if let address = controller.address { controller.ready.succeed(address) }
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CometAdmin
 import CometClient
+import CometCommandSupport
 import Foundation
 
 /// `comet admin …`: cluster administration.

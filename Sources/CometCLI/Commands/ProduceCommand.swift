@@ -1,5 +1,6 @@
 import ArgumentParser
 import CometClient
+import CometCommandSupport
 import Foundation
 import Logging
 

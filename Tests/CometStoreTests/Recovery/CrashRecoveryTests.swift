@@ -7,20 +7,20 @@ import Testing
 import Glibc
 #endif
 
-/// Path of the built `comet` binary: `$COMET_BINARY`, else next to the test binary.
-private let cometBinary: String? = {
-    if let path = getenv("COMET_BINARY") { return String(cString: path) }
+/// Path of the built `CometTestHelper` binary: `$COMET_TEST_HELPER`, else next to the test binary.
+private let helperBinary: String? = {
+    if let path = getenv("COMET_TEST_HELPER") { return String(cString: path) }
     var buffer = [CChar](repeating: 0, count: 4096)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     guard count > 0 else { return nil }
     var path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     while !path.hasSuffix("/") && !path.isEmpty { path.removeLast() }
     // The test binary may sit in a bundle directory (…/debug/X.xctest); look in both places.
-    for candidate in [path + "comet", path + "../comet"] where access(candidate, X_OK) == 0 { return candidate }
+    for candidate in [path + "CometTestHelper", path + "../CometTestHelper"] where access(candidate, X_OK) == 0 { return candidate }
     return nil
 }()
 
-@Suite("Crash recovery with a real child process")
+@Suite("Crash recovery with a real child process", .timeLimit(.minutes(3)))
 struct CrashRecoveryTests {
     struct Ack: Hashable {
         var queueID: Int32
@@ -36,11 +36,11 @@ struct CrashRecoveryTests {
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], STDOUT_FILENO)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
-        let arguments = [cometBinary!, "store-append-child", "--data", data, "--appenders", "8"]
+        let arguments = [helperBinary!, "store-append-child", "--data", data, "--appenders", "8"]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, cometBinary!, &actions, nil, &argv, environ)
+        let result = posix_spawn(&pid, helperBinary!, &actions, nil, &argv, environ)
         posix_spawn_file_actions_destroy(&actions)
         close(pipeFDs[1])
         try #require(result == 0, "posix_spawn failed: \(result)")
@@ -84,7 +84,7 @@ struct CrashRecoveryTests {
     }
 
     @Test("Every append acknowledged before SIGKILL is read back and queues match the log",
-        .enabled(if: cometBinary != nil, "needs the comet binary (set COMET_BINARY)"),
+        .enabled(if: helperBinary != nil, "needs the CometTestHelper binary (set COMET_TEST_HELPER)"),
         arguments: [1, 2, 3])
     func sigkillDuringSyncAppends(round: Int) async throws {
         try await TemporaryDirectory.with { directory in

@@ -6,13 +6,12 @@ import NIOCore
 import Glibc
 #endif
 
-/// Hidden child process for the store's SIGKILL crash-recovery test: opens a store with sync
+/// Child process for the store's SIGKILL crash-recovery test: opens a store with sync
 /// flush and appends until killed, printing `ACK <queueId> <queueOffset> <physicalOffset>` (stdout
 /// flushed) after each append the store reported durable.
 struct StoreAppendChildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store-append-child", abstract: "Test helper: append to a store with sync flush until killed.",
-        shouldDisplay: false)
+        commandName: "store-append-child", abstract: "Append to a store with sync flush until killed.")
 
     @Option(help: "Store root directory.")
     var data: String

@@ -42,7 +42,7 @@ struct BenchTimerCommand: AsyncParsableCommand {
         let broker = try Broker(configuration: configuration, logger: logger)
         let task = Task { try await broker.run() }
         defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
-        while broker.controller.store == nil { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await broker.controller.ready.wait()
         let store = broker.controller.store!
         let scheduler = broker.controller.scheduler
         let topic = "BenchTimer"
