@@ -34,6 +34,7 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
         self.responseCode = responseCode
     }
 
+    /// The code, the broker's response code if any, and the message.
     public var description: String {
         responseCode.map { "\(code) (code \($0)): \(message)" } ?? "\(code): \(message)"
     }

@@ -40,43 +40,58 @@ public struct Message: Sendable, Hashable {
 
 /// A queue of a topic on one broker.
 public struct MessageQueue: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The topic.
     public var topic: String
+    /// The broker holding the queue (`brokerName`; master and slaves share it).
     public var brokerName: String
+    /// The queue's number on that broker, from 0.
     public var queueId: Int32
 
+    /// A queue of `topic` on `brokerName`.
     public init(topic: String, brokerName: String, queueId: Int32) {
         self.topic = topic
         self.brokerName = brokerName
         self.queueId = queueId
     }
 
+    /// Orders by topic, then broker, then queue number (the order allocation uses).
     public static func < (a: MessageQueue, b: MessageQueue) -> Bool {
         (a.topic, a.brokerName, a.queueId) < (b.topic, b.brokerName, b.queueId)
     }
 
+    /// `topic@broker:queueId`.
     public var description: String { "\(topic)@\(brokerName):\(queueId)" }
 }
 
 /// A message as consumers receive it.
 public struct ReceivedMessage: Sendable, Hashable {
+    /// The topic it was stored on (the original topic for retried messages).
     public var topic: String
     /// The decompressed payload.
     public var body: [UInt8]
+    /// The tag, if the producer set one.
     public var tags: String?
+    /// Business keys the producer set.
     public var keys: [String]
     /// Every property, user and system (`UNIQ_KEY`, `CLUSTER`, …).
     public var properties: [String: String]
+    /// The user flag the producer set.
     public var flag: Int32
     /// The client-generated unique id (`UNIQ_KEY`), or the offset id when absent.
     public var messageId: String
     /// The broker-generated id: store host and commit-log offset.
     public var offsetMessageId: String
+    /// The queue it was read from.
     public var queue: MessageQueue
+    /// Its offset in that queue.
     public var queueOffset: Int64
+    /// Its position in the broker's commit log.
     public var commitLogOffset: Int64
     /// How many times this message was redelivered after a failure.
     public var reconsumeTimes: Int32
+    /// When the producer created it (ms since the epoch).
     public var bornTimestamp: Int64
+    /// When the broker stored it (ms since the epoch).
     public var storeTimestamp: Int64
     /// `ip:port` of the broker that stored it.
     public var storeHost: String
@@ -107,6 +122,8 @@ public enum ConsumeFrom: Sendable, Hashable {
 
 /// Whether every consumer of a group gets every message or a share of the queues.
 public enum MessageModel: Sendable, Hashable {
+    /// Each message goes to one consumer of the group; the group's consumers share the queues.
     case clustering
+    /// Every consumer of the group gets every message; offsets stay in the consumer.
     case broadcasting
 }

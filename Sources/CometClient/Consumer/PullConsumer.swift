@@ -6,6 +6,7 @@ import Synchronization
 
 /// What a pull returned.
 public struct PullResult: Sendable {
+    /// Whether the pull found messages, and if not, why.
     public enum Status: Sendable, Hashable {
         /// Messages were returned.
         case found
@@ -17,10 +18,15 @@ public struct PullResult: Sendable {
         case offsetIllegal
     }
 
+    /// Whether messages were found.
     public var status: Status
+    /// Where the next pull of this queue starts.
     public var nextOffset: Int64
+    /// The queue's smallest stored offset.
     public var minOffset: Int64
+    /// The queue's offset after its last message.
     public var maxOffset: Int64
+    /// The messages found (empty unless ``Status/found``).
     public var messages: [ReceivedMessage]
 }
 
@@ -36,11 +42,13 @@ public struct PullResult: Sendable {
 /// try await consumer.commit()
 /// ```
 public final class PullConsumer: Sendable {
+    /// The consumer group whose committed offsets ``commit()`` writes.
     public let group: String
     let instance: ClientInstance
     private let positions = Mutex<[MessageQueue: Int64]>([:])
     private let expression = Mutex<[String: String]>([:])
 
+    /// A pull consumer of `group` using `configuration`.
     public init(group: String, configuration: ClientConfiguration, logger: Logger = Logger(label: "comet.pull-consumer")) {
         self.group = group
         let groupName = group
@@ -58,8 +66,10 @@ public final class PullConsumer: Sendable {
             onServerRequest: { request, _ in .response(to: request, code: .requestCodeNotSupported) })
     }
 
+    /// Starts background route refresh and heartbeats; call before pulling.
     public func start() async throws(ClientError) { instance.start() }
 
+    /// Stops background work and closes connections (nothing is committed implicitly).
     public func shutdown() async { await instance.shutdown() }
 
     /// Every readable queue of `topic`.

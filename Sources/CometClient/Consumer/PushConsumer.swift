@@ -23,7 +23,9 @@ import Synchronization
 public final class PushConsumer: Sendable {
     /// Tuning knobs with RocketMQ's defaults.
     public struct Options: Sendable {
+        /// Clustering (share the queues, the default) or broadcasting (every consumer gets everything).
         public var model: MessageModel = .clustering
+        /// Where a group without a committed offset starts (default: new messages only).
         public var consumeFrom: ConsumeFrom = .latest
         /// One message at a time per queue, queues locked on the broker (ordered consumption).
         public var orderly = false
@@ -35,19 +37,24 @@ public final class PushConsumer: Sendable {
         public var suspendTimeout: Duration = .seconds(15)
         /// Deliveries before a failing message goes to the dead-letter queue.
         public var maxReconsumeTimes: Int32 = 16
+        /// How often queue ownership is recomputed besides the broker's change notices (default 10 s).
         public var rebalanceInterval: Duration = .seconds(10)
+        /// How often consumed offsets are committed to the broker (default 5 s).
         public var offsetCommitInterval: Duration = .seconds(5)
 
+        /// RocketMQ's defaults.
         public init() {}
     }
 
     /// The handler's type: return ``ConsumeResult/success`` or ``ConsumeResult/retryLater``.
     public typealias Handler = @Sendable (ReceivedMessage) async -> ConsumeResult
 
+    /// The consumer group.
     public let group: String
     let options: Options
     let core: PushConsumerCore
 
+    /// A push consumer of `group`; subscribe, then start it.
     public init(
         group: String, configuration: ClientConfiguration, options: Options = Options(),
         logger: Logger = Logger(label: "comet.consumer")

@@ -32,6 +32,7 @@ public final class Producer: Sendable {
         /// Most sends in flight at once; more wait (default 10,000).
         public var maxInFlight = 10_000
 
+        /// RocketMQ's defaults.
         public init() {}
     }
 

@@ -12,6 +12,7 @@ public struct SendResult: Sendable, Hashable {
         case slaveNotAvailable
     }
 
+    /// How the broker stored it.
     public var status: Status
     /// The client-generated unique id (`UNIQ_KEY`); comma-separated for batches.
     public var messageId: String

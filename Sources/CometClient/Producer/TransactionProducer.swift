@@ -51,10 +51,13 @@ public final class TransactionProducer: Sendable {
             })
     }
 
+    /// The producer group; the broker asks live producers of this group to check open transactions.
     public var group: String { producer.group }
 
+    /// Starts background route refresh and heartbeats (brokers learn this producer can answer checks).
     public func start() async throws(ClientError) { try await producer.start() }
 
+    /// Stops background work and closes connections.
     public func shutdown() async { await producer.shutdown() }
 
     /// Stores `message` as a half message, runs `local`, and commits or rolls back by its answer.
