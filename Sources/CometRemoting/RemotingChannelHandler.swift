@@ -1,19 +1,21 @@
 import CometCore
-import CometProtocol
-import Logging
-import NIOCore
+package import CometProtocol
+package import Logging
+package import NIOCore
 
 /// The last handler of a remoting pipeline: routes responses to their waiting calls, hands
 /// requests on, and closes the connection (with a log line saying why) on any decoding error.
-final class RemotingChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = RemotingCommand
+package final class RemotingChannelHandler: ChannelInboundHandler {
+    package typealias InboundIn = RemotingCommand
 
-    let connection: RemotingConnection
+    /// The connection this handler feeds.
+    package let connection: RemotingConnection
     private let onRequest: @Sendable (RemotingCommand, RemotingConnection) -> Void
     private let onClose: @Sendable (RemotingConnection) -> Void
     private let logger: Logger
 
-    init(
+    /// A handler feeding `connection`; requests go to `onRequest`, the close to `onClose`.
+    package init(
         connection: RemotingConnection, logger: Logger,
         onRequest: @escaping @Sendable (RemotingCommand, RemotingConnection) -> Void,
         onClose: @escaping @Sendable (RemotingConnection) -> Void
@@ -24,7 +26,7 @@ final class RemotingChannelHandler: ChannelInboundHandler {
         self.onClose = onClose
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let command = unwrapInboundIn(data)
         if command.isResponse {
             if !connection.receive(response: command) {
@@ -36,14 +38,14 @@ final class RemotingChannelHandler: ChannelInboundHandler {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.warning(
             "closing connection: \(error)",
             metadata: ["remote.address": "\(connection.remoteAddress)"])
         context.close(promise: nil)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         connection.closed()
         onClose(connection)
         context.fireChannelInactive()

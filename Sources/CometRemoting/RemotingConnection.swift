@@ -43,12 +43,19 @@ package final class RemotingConnection: Sendable {
         var request = request
         request.flag &= ~RemotingCommand.responseFlag
         let promise = channel.eventLoop.makePromise(of: RemotingCommand.self)
-        let opaque: Int32 = try state.withLock { state throws(CometError) in
-            if let error = state.closedError { throw error }
-            let opaque = state.nextOpaque
-            state.nextOpaque = opaque == Int32.max ? 0 : opaque + 1
-            state.pending[opaque] = promise
-            return opaque
+        let opaque: Int32
+        do {
+            opaque = try state.withLock { state throws(CometError) in
+                if let error = state.closedError { throw error }
+                let opaque = state.nextOpaque
+                state.nextOpaque = opaque == Int32.max ? 0 : opaque + 1
+                state.pending[opaque] = promise
+                return opaque
+            }
+        } catch {
+            // A promise must be completed before it is dropped.
+            promise.fail(error)
+            throw error
         }
         request.opaque = opaque
         let code = request.requestCode

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CometClient
 
-@Suite("Client internals")
+@Suite("Client internals", .timeLimit(.minutes(3)))
 struct ClientUnitTests {
     @Test(
         "Average allocation matches RocketMQ's split",

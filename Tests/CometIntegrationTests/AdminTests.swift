@@ -1,9 +1,10 @@
 import Foundation
 import CometAdmin
 import CometClient
+import CometTestSupport
 import Testing
 
-@Suite("Admin operations against a real broker")
+@Suite("Admin operations against a real broker", .timeLimit(.minutes(3)))
 struct AdminTests {
     @Test("Create, list, route, status, group lag and delete a topic")
     func topicLifecycle() async throws {
@@ -39,7 +40,7 @@ struct AdminTests {
     }
 }
 
-@Suite("Dead letters")
+@Suite("Dead letters", .timeLimit(.minutes(3)))
 struct DeadLetterTests {
     @Test("A message failed past the group's limit lands in %DLQ%, is listed, and re-sent once to its topic")
     func deadLetters() async throws {
@@ -81,7 +82,7 @@ struct DeadLetterTests {
     }
 }
 
-@Suite("Offset reset")
+@Suite("Offset reset", .timeLimit(.minutes(3)))
 struct OffsetResetTests {
     @Test("Resetting a live group's offsets to an earlier time makes its consumer read again from there")
     func resetLiveConsumer() async throws {

@@ -4,6 +4,7 @@ import CometNameServer
 import CometProtocol
 import CometRemoting
 import CometStore
+import CometTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -30,21 +31,9 @@ func withBroker<T: Sendable>(
                 try await broker.run()
                 return nil
             }
-            let address = try await withTimeout(.seconds(10)) {
-                while broker.controller.address == nil { try await Task.sleep(for: .milliseconds(10)) }
-                return broker.controller.address!
-            }
+            // Ready once the store is open and the broker has registered with the name server.
+            let address = try await withTimeout(.seconds(10)) { try await broker.controller.ready.wait() }
             let client = RemotingClient(logger: Logger(label: "test"))
-            // Clients find the broker only once it has registered with the name server.
-            try await withTimeout(.seconds(10)) {
-                while true {
-                    let info = try await client.invoke(.request(.getBrokerClusterInfo), to: namesrv, timeout: .seconds(5))
-                    if try ClusterInfo(body: info.body).brokerAddrTable.values.contains(where: { $0.brokerAddrs[0] == address }) {
-                        return
-                    }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            }
             let result = try await body(namesrv, address, client)
             await client.shutdown()
             group.cancelAll()
@@ -88,7 +77,7 @@ func decodeMessages(_ body: ByteBuffer?) throws -> [StoredMessage] {
     return messages
 }
 
-@Suite("Broker over TCP")
+@Suite("Broker over TCP", .timeLimit(.minutes(3)))
 struct BrokerTCPTests {
     @Test("A sent message is pulled back with body, tags, keys and properties intact; its topic gets a route")
     func sendAndPull() async throws {

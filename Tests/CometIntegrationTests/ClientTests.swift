@@ -1,5 +1,6 @@
 import CometBroker
 import CometClient
+import CometTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -31,7 +32,7 @@ func clientConfiguration(_ namesrv: String, _ name: String) -> ClientConfigurati
     ClientConfiguration(nameServers: [namesrv], instanceName: name, clientIP: "127.0.0.1")
 }
 
-@Suite("Swift client against a real broker")
+@Suite("Swift client against a real broker", .timeLimit(.minutes(3)))
 struct ClientTests {
     @Test("Sync, concurrent async and oneway sends reach a push consumer with tags, keys and properties intact")
     func produceAndConsume() async throws {

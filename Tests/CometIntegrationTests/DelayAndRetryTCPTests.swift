@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import Testing
 
-@Suite("Delay, timer, retry and DLQ over TCP")
+@Suite("Delay, timer, retry and DLQ over TCP", .timeLimit(.minutes(3)))
 struct DelayAndRetryTCPTests {
     static let shortLevels: @Sendable (inout BrokerConfiguration) -> Void = { $0.messageDelayLevel = "1s 2s 3s" }
 

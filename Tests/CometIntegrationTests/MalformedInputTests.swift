@@ -1,6 +1,8 @@
 import CometCore
 import CometProtocol
 import CometRemoting
+import CometTestSupport
+import InMemoryLogging
 import Logging
 import NIOCore
 import Testing
@@ -39,13 +41,13 @@ enum WireBadFrame: String, CaseIterable, Sendable {
     }
 }
 
-@Suite("Malformed input over TCP")
+@Suite("Malformed input over TCP", .timeLimit(.minutes(3)))
 struct MalformedInputTests {
     @Test("A bad frame closes that connection, is logged, and the server serves the next client",
           arguments: WireBadFrame.allCases)
     func badFrameClosesConnection(_ bad: WireBadFrame) async throws {
-        let logs = RecordingLogHandler()
-        try await withNameServer(logger: logs.logger) { address, _ in
+        let logs = InMemoryLogHandler()
+        try await withNameServer(logger: logs.logger()) { address, _ in
             let channel = try await rawConnection(to: address)
             try await channel.writeAndFlush(bad.bytes)
             try await withTimeout(.seconds(5)) { try await channel.closeFuture.get() }
@@ -62,8 +64,8 @@ struct MalformedInputTests {
 
     @Test("A frame cut off by the peer closing is logged and harms no one else")
     func truncatedFrame() async throws {
-        let logs = RecordingLogHandler()
-        try await withNameServer(logger: logs.logger) { address, _ in
+        let logs = InMemoryLogHandler()
+        try await withNameServer(logger: logs.logger()) { address, _ in
             let client = RemotingClient(logger: Logger(label: "test"))
             let bystander = try await client.connection(to: address)
 

@@ -3,6 +3,7 @@ import CometCore
 import CometProtocol
 import CometRemoting
 import CometStore
+import CometTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -58,10 +59,7 @@ struct RestartableBroker {
         configure(&configuration)
         let broker = try Broker(configuration: configuration, logger: Logger(label: "test"))
         let task = Task { try await broker.run() }
-        let address = try await withTimeout(.seconds(10)) {
-            while broker.controller.address == nil { try await Task.sleep(for: .milliseconds(10)) }
-            return broker.controller.address!
-        }
+        let address = try await withTimeout(.seconds(10)) { try await broker.controller.ready.wait() }
         return RestartableBroker(broker: broker, task: task, address: address)
     }
 

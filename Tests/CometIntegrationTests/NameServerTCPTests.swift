@@ -2,6 +2,7 @@ import CometCore
 import CometNameServer
 import CometProtocol
 import CometRemoting
+import CometTestSupport
 import Logging
 import NIOCore
 import Testing
@@ -20,7 +21,7 @@ func registerRequest(_ brokerAddr: String, topics: [String], serialization: Seri
     return request
 }
 
-@Suite("Name server over TCP")
+@Suite("Name server over TCP", .timeLimit(.minutes(3)))
 struct NameServerTCPTests {
     @Test("Register, fetch the route, let the broker expire, then TOPIC_NOT_EXIST",
           arguments: [SerializeType.json, .rocketmq])

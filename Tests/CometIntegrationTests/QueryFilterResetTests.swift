@@ -2,6 +2,7 @@ import CometBroker
 import CometCore
 import CometProtocol
 import CometRemoting
+import CometTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -27,7 +28,7 @@ private func heartbeat(group: String, topic: String, expression: String, type: S
     return .request(.heartBeat, body: data.encoded())
 }
 
-@Suite("Query, SQL92 filter and offset reset over TCP")
+@Suite("Query, SQL92 filter and offset reset over TCP", .timeLimit(.minutes(3)))
 struct QueryFilterResetTests {
     @Test("A SQL92 pull returns exactly the matching messages and moves past the others")
     func sql92Pull() async throws {

@@ -1,6 +1,8 @@
 import CometCore
 import CometProtocol
 import CometRemoting
+import CometTestSupport
+import InMemoryLogging
 import Logging
 import NIOCore
 import Synchronization
@@ -9,6 +11,11 @@ import Testing
 /// A processor that answers by request code in ways the client tests need.
 final class ScriptedProcessor: RequestProcessor {
     let onewaySeen = Mutex<[Int32]>([])
+    /// Yields each time a oneway request (code 4) has been processed.
+    let onewayProcessed: AsyncStream<Void>
+    private let onewaySink: AsyncStream<Void>.Continuation
+
+    init() { (onewayProcessed, onewaySink) = AsyncStream.makeStream() }
 
     func process(_ request: RemotingCommand, connection: RemotingConnection) async throws -> RemotingCommand? {
         switch request.code {
@@ -23,7 +30,8 @@ final class ScriptedProcessor: RequestProcessor {
             return .response(to: request, remark: pushed.remark)
         case 4:  // oneway: remembered, no answer expected
             onewaySeen.withLock { $0.append(request.code) }
-            return .response(to: request)
+            onewaySink.yield()
+            return .response(to: request, remark: "a response the server must not send")
         case 5:  // drops the connection
             connection.close()
             return nil
@@ -48,7 +56,7 @@ func withScriptedServer(
     }
 }
 
-@Suite("Remoting client")
+@Suite("Remoting client", .timeLimit(.minutes(3)))
 struct RemotingClientTests {
     @Test("Concurrent calls on one connection each get their own response")
     func concurrentCalls() async throws {
@@ -97,11 +105,19 @@ struct RemotingClientTests {
     @Test("Oneway requests reach the server and get no response")
     func oneway() async throws {
         try await withScriptedServer { address, processor in
-            let client = RemotingClient(logger: Logger(label: "test"))
+            let logs = InMemoryLogHandler()
+            let client = RemotingClient(logger: logs.logger())
             try await client.invokeOneway(RemotingCommand(code: 4), to: address)
             try await withTimeout(.seconds(5)) {
-                while processor.onewaySeen.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+                for await _ in processor.onewayProcessed { break }
             }
+            #expect(processor.onewaySeen.withLock { $0 } == [4])
+            // Any response to the oneway request would reach this connection before the answer to a
+            // request sent after the oneway one was processed; the client logs a response nobody waits for.
+            let echo = try await client.invoke(
+                RemotingCommand(code: 1, extFields: ["text": "after"]), to: address, timeout: .seconds(5))
+            #expect(echo.remark == "after")
+            #expect(!logs.lines.contains { $0.contains("nobody waits for") })
             await client.shutdown()
         }
     }

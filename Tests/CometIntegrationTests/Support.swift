@@ -2,43 +2,10 @@ import CometCore
 import CometNameServer
 import CometProtocol
 import CometRemoting
+import CometTestSupport
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
-
-/// Fails with `.timeout` if `body` takes longer than `limit`.
-func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw CometError(.timeout, "test step took longer than \(limit)")
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}
-
-/// Keeps log records in memory so tests can assert what a server logged.
-final class RecordingLogHandler: LogHandler, @unchecked Sendable {
-    let records = Mutex<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        records.withLock { $0.append("\(event.level) \(event.message)") }
-    }
-
-    var lines: [String] { records.withLock { $0 } }
-
-    var logger: Logger { Logger(label: "test") { _ in self } }
-}
 
 /// Runs `body` against a name server on an ephemeral loopback port, then stops it.
 func withNameServer<T: Sendable>(

@@ -3,7 +3,7 @@ import CometClient
 import Synchronization
 import Testing
 
-@Suite("Swift transactional producer")
+@Suite("Swift transactional producer", .timeLimit(.minutes(3)))
 struct TransactionProducerTests {
     @Test("Commit delivers, rollback never does, unknown is resolved by the checker")
     func commitRollbackCheck() async throws {

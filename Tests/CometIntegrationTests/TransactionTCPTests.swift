@@ -8,7 +8,7 @@ import NIOCore
 import Synchronization
 import Testing
 
-@Suite("Transactions over TCP")
+@Suite("Transactions over TCP", .timeLimit(.minutes(3)))
 struct TransactionTCPTests {
     static let fastChecks: @Sendable (inout BrokerConfiguration) -> Void = {
         $0.transactionCheckInterval = .seconds(1)

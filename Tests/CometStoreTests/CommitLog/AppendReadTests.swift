@@ -5,7 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 
-@Suite("Append and read")
+@Suite("Append and read", .timeLimit(.minutes(3)))
 struct AppendReadTests {
     @Test("Single and batch appends round-trip across many segment boundaries", arguments: [FlushMode.async, .sync])
     func roundTripAcrossSegments(flushMode: FlushMode) async throws {

@@ -3,7 +3,7 @@ import CometStore
 import CometTestSupport
 import Testing
 
-@Suite("Store lifecycle")
+@Suite("Store lifecycle", .timeLimit(.minutes(3)))
 struct StoreLifecycleTests {
     @Test("A second open of the same directory is refused while the first is running")
     func lockFile() async throws {

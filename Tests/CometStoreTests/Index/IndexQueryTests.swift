@@ -4,7 +4,7 @@ import CometTestSupport
 import Synchronization
 import Testing
 
-@Suite("Index and timestamp search")
+@Suite("Index and timestamp search", .timeLimit(.minutes(3)))
 struct IndexQueryTests {
     @Test("Messages are found by key, unique key and offset message id, across index files and reopen")
     func lookups() async throws {

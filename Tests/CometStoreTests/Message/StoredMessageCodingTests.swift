@@ -3,7 +3,7 @@ import CometTestSupport
 import NIOCore
 import Testing
 
-@Suite("Stored message layout")
+@Suite("Stored message layout", .timeLimit(.minutes(3)))
 struct StoredMessageCodingTests {
     @Test("Encode then decode is the identity, with a correct body CRC")
     func roundTrip() throws {

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Torn-write and corruption recovery")
+@Suite("Torn-write and corruption recovery", .timeLimit(.minutes(3)))
 struct TornWriteRecoveryTests {
     /// Appends messages to three queues, then stops as if crashed. Returns the appended records.
     private func populate(_ configuration: MessageStoreConfiguration) async throws -> [(queue: Int32, AppendedMessage)] {

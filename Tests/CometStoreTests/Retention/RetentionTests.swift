@@ -3,7 +3,7 @@ import CometStore
 import CometTestSupport
 import Testing
 
-@Suite("Retention")
+@Suite("Retention", .timeLimit(.minutes(3)))
 struct RetentionTests {
     @Test("Expired segments are deleted, min offsets move and old offsets report offset-moved")
     func deletesExpiredSegments() async throws {

@@ -1,0 +1,68 @@
+package import CometProtocol
+package import CometRemoting
+import Logging
+package import NIOCore
+package import NIOEmbedded
+import Synchronization
+
+/// A ``RemotingConnection`` over an `NIOAsyncTestingChannel`: the test plays the peer, without a
+/// socket. What the code under test writes is read back as typed commands with ``nextWritten()``;
+/// what the peer sends is fed in with ``receive(_:)``. Time is virtual: request timeouts fire when
+/// the test calls ``advanceTime(by:)``.
+package final class TestConnection: Sendable {
+    /// The channel the connection runs on.
+    package let channel: NIOAsyncTestingChannel
+    /// The connection the code under test uses.
+    package let connection: RemotingConnection
+    private let requests: AsyncStream<RemotingCommand>
+    private let closes: AsyncStream<Void>
+
+    /// A connected channel whose peer is `remoteAddress`.
+    package init(remoteAddress: String = "127.0.0.1", port: Int = 40_000) async throws {
+        channel = NIOAsyncTestingChannel()
+        connection = RemotingConnection(channel: channel)
+        let (requests, requestSink) = AsyncStream<RemotingCommand>.makeStream()
+        let (closes, closeSink) = AsyncStream<Void>.makeStream()
+        self.requests = requests
+        self.closes = closes
+        let handler = RemotingChannelHandler(
+            connection: connection, logger: Logger(label: "comet.test-connection"),
+            onRequest: { request, _ in requestSink.yield(request) },
+            onClose: { _ in
+                closeSink.yield()
+                closeSink.finish()
+                requestSink.finish()
+            })
+        try await channel.pipeline.addHandler(handler)
+        try await channel.connect(to: try SocketAddress(ipAddress: remoteAddress, port: port))
+    }
+
+    /// The next command written to the peer (a request the code under test sent, or a response).
+    package func nextWritten() async throws -> RemotingCommand {
+        try await channel.waitForOutboundWrite(as: RemotingCommand.self)
+    }
+
+    /// The next command written, if one is already there.
+    package func writtenIfAny() async throws -> RemotingCommand? {
+        try await channel.readOutbound(as: RemotingCommand.self)
+    }
+
+    /// Delivers `command` as if the peer had sent it (a response completes the matching call).
+    package func receive(_ command: RemotingCommand) async throws {
+        try await channel.writeInbound(command)
+    }
+
+    /// Requests the peer sent that no call was waiting for (handed on by the connection).
+    package var inboundRequests: AsyncStream<RemotingCommand> { requests }
+
+    /// Moves the channel's virtual clock on, firing due timeouts.
+    package func advanceTime(by amount: TimeAmount) async {
+        await channel.testingEventLoop.advanceTime(by: amount)
+    }
+
+    /// Closes the channel as the peer would; pending calls fail.
+    package func closeFromPeer() async throws {
+        try await channel.close()
+        for await _ in closes {}
+    }
+}
