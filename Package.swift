@@ -58,7 +58,7 @@ let package = Package(
         comet(
             "CometClient",
             [
-                "CometCore", "CometProtocol", "CometRemoting", nioCore, nioPosix, logging,
+                "CometCore", "CometProtocol", "CometRemoting", nioCore, nioPosix, logging, lifecycle,
                 product("CompressNIO", "compress-nio"),
             ]),
         comet("CometAdmin", ["CometCore", "CometProtocol", "CometClient"]),

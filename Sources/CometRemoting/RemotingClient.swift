@@ -20,7 +20,10 @@ package struct RemotingClientConfiguration: Sendable {
 /// and reopened on the next call after it drops.
 ///
 /// Requests the server pushes (NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE ...) go to
-/// `requestHandler`; its answer, if any, is sent back unless the request was oneway.
+/// `requestHandler` inside ``run()``, which the client's owner runs for as long as it uses the
+/// client (a child task of its own `run`), so no handler outlives it; its answer, if any, is sent
+/// back unless the request was oneway. Without a handler, pushed requests are answered
+/// REQUEST_CODE_NOT_SUPPORTED at once and ``run()`` is not needed.
 package final class RemotingClient: Sendable {
     /// Handles a request pushed by a server.
     package typealias RequestHandler = @Sendable (RemotingCommand, RemotingConnection) async -> RemotingCommand?
@@ -31,6 +34,8 @@ package final class RemotingClient: Sendable {
     private let requestHandler: RequestHandler?
     private let connections = Mutex<[String: EventLoopFuture<RemotingConnection>]>([:])
     private let isShutdown = Atomic<Bool>(false)
+    private let pushed: AsyncStream<(RemotingCommand, RemotingConnection)>
+    private let pushedSink: AsyncStream<(RemotingCommand, RemotingConnection)>.Continuation
 
     package init(
         configuration: RemotingClientConfiguration = .init(), logger: Logger,
@@ -41,6 +46,18 @@ package final class RemotingClient: Sendable {
         self.group = eventLoopGroup
         self.logger = logger
         self.requestHandler = requestHandler
+        (pushed, pushedSink) = AsyncStream.makeStream()
+    }
+
+    /// Serves the requests servers push, each in a child task, until the calling task is cancelled
+    /// or the client shuts down; returns once every handler has finished.
+    package func run() async {
+        guard let handler = requestHandler else { return }
+        await withDiscardingTaskGroup { group in
+            for await (request, connection) in pushed {
+                group.addTask { await Self.serve(request, on: connection, handler: handler) }
+            }
+        }
     }
 
     /// Calls `address` and waits for the response.
@@ -81,6 +98,7 @@ package final class RemotingClient: Sendable {
     /// Closes every connection; later calls fail with `.shutdown`.
     package func shutdown() async {
         isShutdown.store(true, ordering: .relaxed)
+        pushedSink.finish()
         let futures = connections.withLock { table in
             defer { table.removeAll() }
             return Array(table.values)
@@ -107,6 +125,7 @@ package final class RemotingClient: Sendable {
         let maxFrameLength = configuration.maxFrameLength
         let logger = self.logger
         let handler = requestHandler
+        let pushedSink = self.pushedSink
         return ClientBootstrap(group: loop)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.nanoseconds)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -119,7 +138,11 @@ package final class RemotingClient: Sendable {
                         RemotingChannelHandler(
                             connection: connection, logger: logger,
                             onRequest: { request, connection in
-                                Task { await Self.serve(request, on: connection, handler: handler) }
+                                if handler == nil {
+                                    Self.refuse(request, on: connection)
+                                } else {
+                                    pushedSink.yield((request, connection))
+                                }
                             },
                             onClose: { _ in }),
                     ])
@@ -131,16 +154,22 @@ package final class RemotingClient: Sendable {
             }
     }
 
-    private static func serve(_ request: RemotingCommand, on connection: RemotingConnection, handler: RequestHandler?)
+    private static func serve(_ request: RemotingCommand, on connection: RemotingConnection, handler: RequestHandler)
         async
     {
-        let response: RemotingCommand?
-        if let handler {
-            response = await handler(request, connection)
-        } else {
-            response = .response(
-                to: request, code: .requestCodeNotSupported, remark: "\(request.requestCode) is not supported here")
-        }
+        reply(to: request, with: await handler(request, connection), on: connection)
+    }
+
+    /// Answers a pushed request when this client has no handler for any.
+    private static func refuse(_ request: RemotingCommand, on connection: RemotingConnection) {
+        let response = RemotingCommand.response(
+            to: request, code: .requestCodeNotSupported, remark: "\(request.requestCode) is not supported here")
+        reply(to: request, with: response, on: connection)
+    }
+
+    private static func reply(
+        to request: RemotingCommand, with response: RemotingCommand?, on connection: RemotingConnection
+    ) {
         guard !request.isOneway, var response else { return }
         response.opaque = request.opaque
         response.flag |= RemotingCommand.responseFlag

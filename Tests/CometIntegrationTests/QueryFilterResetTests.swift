@@ -159,6 +159,7 @@ struct QueryFilterResetTests {
                 received.withLock { $0.append(request) }
                 return nil
             }
+            async let serving: Void = member.run()
             var hb = heartbeat(group: "RG", topic: "R", expression: "*", type: "TAG")
             hb.language = .cpp
             #expect(try await member.invoke(hb, to: broker, timeout: .seconds(5)).responseCode == .success)
@@ -185,6 +186,7 @@ struct QueryFilterResetTests {
             let table = try ResetOffsetBody(listBody: notice.body).offsetTable
             #expect(table.first { $0.key.queueId == 0 }?.value == 2)
             await member.shutdown()
+            await serving
 
             let pulled = try await client.invoke(pullRequest(topic: "R", offset: 2), to: broker, timeout: .seconds(5))
             #expect(try decodeMessages(pulled.body).map { String(buffer: $0.body) } == ["m2", "m3"])

@@ -96,9 +96,11 @@ struct RemotingClientTests {
             let client = RemotingClient(logger: Logger(label: "test")) { request, _ in
                 .response(to: request, remark: "client saw \(request.requestCode)")
             }
+            async let serving: Void = client.run()
             let response = try await client.invoke(RemotingCommand(code: 3), to: address, timeout: .seconds(5))
             #expect(response.remark == "client saw NOTIFY_CONSUMER_IDS_CHANGED")
             await client.shutdown()
+            await serving
         }
     }
 

@@ -81,6 +81,7 @@ struct TransactionTCPTests {
                 _ = try? await connection.invoke(end, timeout: .seconds(5))
                 return nil
             }
+            async let serving: Void = producer.run()
             let heartbeat = RemotingCommand.request(
                 .heartBeat, body: HeartbeatData(clientID: "tx-producer", producerGroups: ["TPG"]).encoded())
             #expect(try await producer.invoke(heartbeat, to: broker, timeout: .seconds(5)).code == 0)
@@ -103,6 +104,7 @@ struct TransactionTCPTests {
             #expect(checks.withLock { $0.count } == 1)
             #expect(try await pullMessages(producer, broker, topic: "TxT").count == 1)
             await producer.shutdown()
+            await serving
         }
     }
 
@@ -139,6 +141,7 @@ struct TransactionTCPTests {
                 if request.requestCode == .checkTransactionState { checks.withLock { $0 += 1 } }
                 return nil
             }
+            async let serving: Void = producer.run()
             let heartbeat = RemotingCommand.request(
                 .heartBeat, body: HeartbeatData(clientID: "tx-unknown", producerGroups: ["TPG"]).encoded())
             #expect(try await producer.invoke(heartbeat, to: broker, timeout: .seconds(5)).code == 0)
@@ -149,6 +152,7 @@ struct TransactionTCPTests {
             #expect(checks.withLock { $0 } == 2)
             #expect(try await pullMessages(producer, broker, topic: "TxT").isEmpty)
             await producer.shutdown()
+            await serving
         }
     }
 }

@@ -89,9 +89,13 @@ final class PushConsumerCore: Sendable {
             state.running = false
             return (state.queues.values.map(\.task), state.background)
         }
+        // Every task this consumer started ends before shutdown returns: the background loop first
+        // (so no rebalance starts new pull loops), then the pull loops.
         background?.cancel()
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+        await background?.value
+        let late = state.withLock { state in state.queues.values.map(\.task) }
+        for task in tasks + late { task.cancel() }
+        for task in tasks + late { await task.value }
         await commitOffsets()
         if options.orderly { await unlockAll() }
         for address in instance.allBrokerAddresses {

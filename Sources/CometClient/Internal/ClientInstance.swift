@@ -12,6 +12,10 @@ import Glibc
 
 /// The connection layer one producer or consumer uses: name-server lookups with failover, a
 /// route cache refreshed every 30 s, broker addresses, heartbeats, and server-pushed requests.
+///
+/// Its background work (refresh, heartbeats, serving pushed requests) is ``run()``: one task whose
+/// children are those loops. The owner either runs it in its own `run` (structured), or calls
+/// ``start()``/``shutdown()``, which keep that one task and wait for it to end.
 final class ClientInstance: Sendable {
     let configuration: ClientConfiguration
     let clientId: String
@@ -21,6 +25,8 @@ final class ClientInstance: Sendable {
     private let nameServerIndex = Atomic<Int>(0)
     private let heartbeatSource: @Sendable () -> HeartbeatData
     private let background = Mutex<Task<Void, Never>?>(nil)
+    private let heartbeatTriggers: AsyncStream<Void>
+    private let heartbeatRequests: AsyncStream<Void>.Continuation
     private static let instances = Atomic<Int>(0)
 
     init(
@@ -36,33 +42,52 @@ final class ClientInstance: Sendable {
         let name = configuration.instanceName == "DEFAULT" ? "\(getpid())-\(n)" : configuration.instanceName
         clientId = "\(ip)@\(name)"
         remoting = RemotingClient(logger: logger) { request, connection in await onServerRequest(request, connection) }
+        (heartbeatTriggers, heartbeatRequests) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Starts the route-refresh and heartbeat loop.
+    /// Refreshes routes, heartbeats brokers (periodically and when a new broker appears) and serves
+    /// the requests brokers push, until the calling task is cancelled.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.remoting.run() }
+            group.addTask {
+                for await _ in self.heartbeatTriggers { await self.sendHeartbeats() }
+            }
+            group.addTask { await self.refreshPeriodically() }
+        }
+    }
+
+    /// Runs ``run()`` in a task this instance keeps until ``shutdown()``.
     func start() {
-        let task = Task { [self] in
-            var lastHeartbeat = ContinuousClock.now
-            var lastRefresh = ContinuousClock.now
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                let now = ContinuousClock.now
-                if now - lastRefresh >= configuration.routeRefreshInterval {
-                    lastRefresh = now
-                    for topic in routes.withLock({ Array($0.keys) }) { _ = try? await refreshRoute(topic) }
-                }
-                if now - lastHeartbeat >= configuration.heartbeatInterval {
-                    lastHeartbeat = now
-                    await sendHeartbeats()
-                }
+        background.withLock { task in
+            guard task == nil else { return }
+            task = Task { await self.run() }
+        }
+    }
+
+    /// Stops the background work, waits for it to end, and closes every connection.
+    func shutdown() async {
+        let task = background.withLock { $0 }
+        task?.cancel()
+        await remoting.shutdown()
+        await task?.value
+    }
+
+    private func refreshPeriodically() async {
+        var lastHeartbeat = ContinuousClock.now
+        var lastRefresh = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            let now = ContinuousClock.now
+            if now - lastRefresh >= configuration.routeRefreshInterval {
+                lastRefresh = now
+                for topic in routes.withLock({ Array($0.keys) }) { _ = try? await refreshRoute(topic) }
+            }
+            if now - lastHeartbeat >= configuration.heartbeatInterval {
+                lastHeartbeat = now
+                await sendHeartbeats()
             }
         }
-        background.withLock { $0 = task }
-    }
-
-    /// Stops the loop and closes every connection.
-    func shutdown() async {
-        background.withLock { $0?.cancel() }
-        await remoting.shutdown()
     }
 
     /// Milliseconds since the epoch.
@@ -92,7 +117,7 @@ final class ClientInstance: Sendable {
                 }
                 // A broker seen for the first time learns about this client at once (it needs a
                 // producer connection for transaction checks, and consumer subscriptions for pulls).
-                if newBrokers { Task { await self.sendHeartbeats() } }
+                if newBrokers { heartbeatRequests.yield() }
                 return route
             } catch {
                 throw ClientError(.brokerError, "invalid route data for \(topic): \(error.message)")

@@ -72,10 +72,19 @@ public final class Producer: Sendable {
         ids = MessageIDGenerator(ip: configuration.clientIP ?? ClientInstance.localIPv4())
     }
 
-    /// Starts background route refresh and heartbeats.
+    /// Starts background route refresh and heartbeats in a task this producer keeps until
+    /// ``shutdown()``. Prefer ``run()`` (as a `Service`) or ``withProducer(group:configuration:options:logger:_:)``,
+    /// which keep that work in the caller's task.
     public func start() async throws(ClientError) {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         instance.start()
+    }
+
+    /// Marks the producer running without starting background work (the caller runs it).
+    func begin() throws(ClientError) {
+        guard !running.exchange(true, ordering: .acquiringAndReleasing) else {
+            throw ClientError(.invalidArgument, "the producer is already running")
+        }
     }
 
     /// Closes connections; sends after this fail with ``ClientError/Code/notRunning``.

@@ -33,7 +33,7 @@ public final class TransactionProducer: Sendable {
     /// Runs the local transaction once the half message is stored.
     public typealias LocalTransaction = @Sendable (Message, SendResult) async -> TransactionState
 
-    private let producer: Producer
+    let producer: Producer
 
     /// A transactional producer of `group`; `checker` answers check-backs from brokers.
     public init(
