@@ -9,17 +9,21 @@ package import CometCore
 package struct HeaderFieldDecoder: Decoder {
     let fields: ExtFields
     let defaults: [String: String]
+    let wireKeys: [(from: String, to: String)]?
 
-    package init(fields: ExtFields, defaults: [String: String] = [:]) {
+    /// A decoder reading the property `name` from the field `wireKeys[name]` (or `name`), falling back to
+    /// `defaults[name]`.
+    package init(fields: ExtFields, defaults: [String: String] = [:], wireKeys: [(from: String, to: String)]? = nil) {
         self.fields = fields
         self.defaults = defaults
+        self.wireKeys = wireKeys
     }
 
     package var codingPath: [any CodingKey] { [] }
     package var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     package func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(KeyedContainer<Key>(fields: fields, defaults: defaults))
+        KeyedDecodingContainer(KeyedContainer<Key>(decoder: self))
     }
 
     package func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -72,18 +76,18 @@ package struct HeaderFieldDecoder: Decoder {
 
 extension HeaderFieldDecoder {
     struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-        let fields: ExtFields
-        let defaults: [String: String]
+        let decoder: HeaderFieldDecoder
 
         var codingPath: [any CodingKey] { [] }
-        var allKeys: [Key] { fields.compactMap { Key(stringValue: $0.key) } }
+        var allKeys: [Key] { decoder.fields.compactMap { Key(stringValue: $0.key) } }
 
         func contains(_ key: Key) -> Bool { text(key) != nil }
 
         private func text(_ key: Key) -> String? {
             let name = key.stringValue
-            if let value = fields[name] { return value }
-            return defaults.isEmpty ? nil : defaults[name]
+            let wireName = decoder.wireKeys.flatMap { keys in keys.first { $0.from == name }?.to } ?? name
+            if let value = decoder.fields[wireName] { return value }
+            return decoder.defaults.isEmpty ? nil : decoder.defaults[name]
         }
 
         private func required(_ key: Key) throws(CometError) -> String {
@@ -138,7 +142,7 @@ extension HeaderFieldDecoder {
             throw CometError(.malformedHeader, "header field '\(key.stringValue)' cannot hold a list")
         }
 
-        func superDecoder() throws -> any Decoder { HeaderFieldDecoder(fields: fields, defaults: defaults) }
+        func superDecoder() throws -> any Decoder { decoder }
         func superDecoder(forKey key: Key) throws -> any Decoder { FieldDecoder(text: try required(key)) }
     }
 

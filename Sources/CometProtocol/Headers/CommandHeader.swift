@@ -21,10 +21,11 @@ extension CommandHeader {
     package static var fieldDefaults: [String: String] { [:] }
     package mutating func didDecode() throws(CometError) {}
 
-    /// Reads the header from `fields`, failing with `.malformedHeader` naming the missing or invalid field.
-    package init(fields: ExtFields) throws(CometError) {
+    /// Reads the header from `fields`, failing with `.malformedHeader` naming the missing or invalid field;
+    /// `wireKeys` maps property names to other field names (SEND_MESSAGE_V2's one-letter keys).
+    package init(fields: ExtFields, wireKeys: [(from: String, to: String)]? = nil) throws(CometError) {
         do {
-            self = try Self(from: HeaderFieldDecoder(fields: fields, defaults: Self.fieldDefaults))
+            self = try Self(from: HeaderFieldDecoder(fields: fields, defaults: Self.fieldDefaults, wireKeys: wireKeys))
         } catch let error as CometError {
             throw error
         } catch {

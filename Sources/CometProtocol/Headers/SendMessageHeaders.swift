@@ -48,7 +48,6 @@ package struct SendMessageRequestHeader: CommandHeader, Equatable {
         ("queueId", "e"), ("sysFlag", "f"), ("bornTimestamp", "g"), ("flag", "h"), ("properties", "i"),
         ("reconsumeTimes", "j"), ("unitMode", "k"), ("batch", "m"), ("maxReconsumeTimes", "l"),
     ]
-    private static let v1Keys = v2Keys.map { (from: $0.to, to: $0.from) }
 
     /// Reads the header of a SEND_MESSAGE, SEND_BATCH_MESSAGE or SEND_MESSAGE_V2 request; the
     /// one-letter keys are recognised on SEND_MESSAGE_V2 and on batches (Java sends those with them).
@@ -56,13 +55,7 @@ package struct SendMessageRequestHeader: CommandHeader, Equatable {
         let compact =
             request.requestCode == .sendMessageV2
             || (request.requestCode == .sendBatchMessage && request.extFields["a"] != nil)
-        guard compact else {
-            self = try request.decodeHeader(Self.self)
-            return
-        }
-        var fields = request.extFields
-        fields.renameKeys(Self.v1Keys)
-        self = try Self(fields: fields)
+        self = try Self(fields: request.extFields, wireKeys: compact ? Self.v2Keys : nil)
     }
 
     /// The fields under SEND_MESSAGE_V2's one-letter keys.
