@@ -1,11 +1,17 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-let settings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
-    .enableUpcomingFeature("MemberImportVisibility"),
-]
+// CI (scripts/test.sh) sets COMET_WARNINGS_AS_ERRORS=1: Comet's own targets then fail on any warning, while
+// dependencies are untouched (SwiftPM ignores warning settings of remote packages).
+let warningsAsErrors: [SwiftSetting] =
+    Context.environment["COMET_WARNINGS_AS_ERRORS"] == "1" ? [.treatAllWarnings(as: .error)] : []
+
+let settings: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ] + warningsAsErrors
 
 func comet(_ name: String, _ deps: [Target.Dependency]) -> Target {
     .target(name: name, dependencies: deps, swiftSettings: settings)

@@ -22,12 +22,15 @@ remoting_pid=$!
 setup_venv "$venv_grpc" rocketmq-python-client==5.1.2 pytest pytest-timeout &
 grpc_pid=$!
 
-echo "== swift build"
-swift build --build-tests
+echo "== swift build (warnings are errors in Comet's targets; undeclared imports of package targets fail)"
+# Both checks report through the exit code ("Build complete!" can still be printed): set -e stops here.
+export COMET_WARNINGS_AS_ERRORS=1
+swift build --build-tests --explicit-target-dependency-import-check error
 bin=$(swift build --show-bin-path)
 
 echo "== swift test"
-swift test --skip-build
+# Suites carry Swift Testing time limits; this bounds the whole run too, so a hang fails CI instead of stalling it.
+timeout --signal=TERM --kill-after=30s 30m swift test --skip-build
 
 wait "$remoting_pid"
 wait "$grpc_pid"

@@ -1,6 +1,6 @@
 package import CometCore
-package import CometProtocol
-package import CometRemoting
+import CometProtocol
+import CometRemoting
 package import CometStore
 package import Logging
 import NIOCore

@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// GET_BROKER_CLUSTER_INFO response body.
 package struct ClusterInfo: JSONBody, Hashable {

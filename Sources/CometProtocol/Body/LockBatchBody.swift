@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// A queue of a topic on one broker (`MessageQueue`).
 package struct MessageQueue: JSONBody, Hashable, Comparable {

@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// A `Decoder` over flat header fields (``ExtFields``): each property of a ``CommandHeader`` is read
 /// from the field of the same name, as text.

@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// PUT_KV_CONFIG (100) request header.
 package struct PutKVConfigRequestHeader: CommandHeader, Equatable {

@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// Flags of a PULL_MESSAGE request (`PullSysFlag`).
 package struct PullSysFlag: OptionSet, Sendable, Hashable, Codable {

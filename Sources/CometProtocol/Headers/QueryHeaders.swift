@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// QUERY_MESSAGE (12) request header: messages of `topic` whose KEYS (or, with the extField
 /// `_UNIQUE_KEY_QUERY`=`true`, UNIQ_KEY) equal `key`, stored within the time range.

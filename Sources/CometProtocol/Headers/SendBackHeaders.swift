@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// CONSUMER_SEND_MSG_BACK (36) request header: a consumer hands back a message it failed to
 /// consume (remoting-protocol.md §4.7).

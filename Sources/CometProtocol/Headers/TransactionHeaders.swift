@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// How a producer resolves a transaction in END_TRANSACTION (the sysflag transaction values).
 package enum TransactionResolution: Int32, Sendable {

@@ -1,4 +1,4 @@
-package import ServiceLifecycle
+import ServiceLifecycle
 
 extension MessageStore: Service {
     /// Runs until graceful shutdown (or cancellation) of the service group, then shuts the

@@ -1,5 +1,5 @@
 package import CometBroker
-package import CometCore
+import CometCore
 package import CometNameServer
 import CometStore
 package import Logging

@@ -25,15 +25,18 @@ package final class TestConnection: Sendable {
         let (closes, closeSink) = AsyncStream<Void>.makeStream()
         self.requests = requests
         self.closes = closes
-        let handler = RemotingChannelHandler(
-            connection: connection, logger: Logger(label: "comet.test-connection"),
-            onRequest: { request, _ in requestSink.yield(request) },
-            onClose: { _ in
-                closeSink.yield()
-                closeSink.finish()
-                requestSink.finish()
-            })
-        try await channel.pipeline.addHandler(handler)
+        let (channel, connection) = (self.channel, self.connection)
+        try await channel.testingEventLoop.executeInContext {
+            try channel.pipeline.syncOperations.addHandler(
+                RemotingChannelHandler(
+                    connection: connection, logger: Logger(label: "comet.test-connection"),
+                    onRequest: { request, _ in requestSink.yield(request) },
+                    onClose: { _ in
+                        closeSink.yield()
+                        closeSink.finish()
+                        requestSink.finish()
+                    }))
+        }
         try await channel.connect(to: try SocketAddress(ipAddress: remoteAddress, port: port))
     }
 

@@ -1,4 +1,4 @@
-package import CometCore
+import CometCore
 
 /// Runs `body`, failing with a `.timeout` ``CometError`` if it takes longer than `limit`, so a test
 /// step that would hang fails instead (and cancels `body`).
