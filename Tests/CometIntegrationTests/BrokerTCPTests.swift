@@ -181,7 +181,8 @@ struct BrokerTCPTests {
 
     @Test("Bad input gets a response code and a remark, and the broker keeps serving")
     func badInput() async throws {
-        try await withBroker(configure: { $0.store.maxMessageSize = 2048 }) { _, broker, client in
+        let configure: @Sendable (inout BrokerConfiguration) -> Void = { $0.store.maxMessageSize = 2048 }
+        try await withBroker(configure: configure) { _, broker, client in
             let illegal = try await client.invoke(sendRequest(topic: "bad topic!", body: "x"), to: broker, timeout: .seconds(5))
             #expect(illegal.responseCode == .messageIllegal)
             #expect(illegal.remark?.contains("topic") == true)
@@ -209,7 +210,8 @@ struct BrokerTCPTests {
 
     @Test("With auto-creation off, an unknown topic is refused with TOPIC_NOT_EXIST")
     func autoCreateOff() async throws {
-        try await withBroker(configure: { $0.autoCreateTopicEnable = false }) { _, broker, client in
+        let configure: @Sendable (inout BrokerConfiguration) -> Void = { $0.autoCreateTopicEnable = false }
+        try await withBroker(configure: configure) { _, broker, client in
             let refused = try await client.invoke(sendRequest(topic: "Fresh", body: "x"), to: broker, timeout: .seconds(5))
             #expect(refused.responseCode == .topicNotExist)
             let created = try await client.invoke(

@@ -150,7 +150,8 @@ struct ClientTests {
 
     @Test("Sending to an unknown topic with auto-creation off fails with noRoute")
     func noRoute() async throws {
-        try await withBroker(configure: { $0.autoCreateTopicEnable = false }) { namesrv, _, _ in
+        let configure: @Sendable (inout BrokerConfiguration) -> Void = { $0.autoCreateTopicEnable = false }
+        try await withBroker(configure: configure) { namesrv, _, _ in
             let producer = Producer(group: "PG", configuration: clientConfiguration(namesrv, "p"))
             try await producer.start()
             let error = await #expect(throws: ClientError.self) {

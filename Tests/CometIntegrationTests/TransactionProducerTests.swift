@@ -7,10 +7,13 @@ import Testing
 struct TransactionProducerTests {
     @Test("Commit delivers, rollback never does, unknown is resolved by the checker")
     func commitRollbackCheck() async throws {
-        try await withBroker(configure: {
+        let configure: @Sendable (inout BrokerConfiguration) -> Void = {
+            // The grace period before a check must exceed how late END_TRANSACTION can arrive on a loaded
+            // machine, or a committed message is checked (and rolled back by the checker below).
             $0.transactionCheckInterval = .milliseconds(300)
-            $0.transactionTimeout = .milliseconds(300)
-        }) { namesrv, _, _ in
+            $0.transactionTimeout = .seconds(2)
+        }
+        try await withBroker(configure: configure) { namesrv, _, _ in
             let checked = Mutex<[String]>([])
             let producer = TransactionProducer(group: "TXG", configuration: clientConfiguration(namesrv, "tx")) { message in
                 checked.withLock { $0.append(message.text) }

@@ -131,11 +131,12 @@ struct TransactionTCPTests {
 
     @Test("A half message the producer keeps answering 'unknown' is discarded after transactionCheckMax checks")
     func discardAfterMaxChecks() async throws {
-        try await withBroker(configure: {
+        let configure: @Sendable (inout BrokerConfiguration) -> Void = {
             $0.transactionCheckInterval = .seconds(1)
             $0.transactionTimeout = .zero
             $0.transactionCheckMax = 2
-        }) { _, broker, _ in
+        }
+        try await withBroker(configure: configure) { _, broker, _ in
             let checks = Mutex(0)
             let producer = RemotingClient(logger: Logger(label: "producer")) { request, _ in
                 if request.requestCode == .checkTransactionState { checks.withLock { $0 += 1 } }

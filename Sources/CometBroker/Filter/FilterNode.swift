@@ -13,7 +13,11 @@ extension Dictionary: FilterPropertySource where Key == String, Value == String 
 indirect enum FilterNode: Sendable {
     /// Ordering and equality operators (`<>` is compiled as NOT of `=`).
     enum Comparison: String, Sendable {
-        case equal = "=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+        case equal = "="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
     }
 
     case constant(FilterValue)
