@@ -23,14 +23,20 @@ extension CommitLog {
         var records = 0
         while let segment = segment(containing: offset) {
             let position = Int(offset - segment.startOffset)
-            let rest = segment.view(position..<segment.size)
-            switch StoredMessageHeader.peek(rest) {
-            case .blank(let size):
-                guard position + size == segment.size else {
+            // Only the reserved part of a file may be touched; a segment whose space was reserved
+            // in chunks ends its data with a blank whose length reaches past that part.
+            let rest = segment.view(position..<max(position, segment.allocated))
+            if rest.count >= 8, StoredMessageLayout.load(rest, 4, as: Int32.self) == StoredMessageLayout.blankMagic {
+                guard position + Int(StoredMessageLayout.load(rest, 0, as: Int32.self)) == segment.size else {
                     return ScanOutcome(end: offset, stopReason: "blank marker at \(offset) does not reach segment end",
                         records: records)
                 }
                 offset = segment.startOffset + Int64(segmentSize)
+                continue
+            }
+            switch StoredMessageHeader.peek(rest) {
+            case .blank:
+                return ScanOutcome(end: offset, stopReason: "bad blank marker at \(offset)", records: records)
             case .message(let size):
                 do {
                     let header = try StoredMessageHeader.parse(rest, verifyCRC: verifyCRC)

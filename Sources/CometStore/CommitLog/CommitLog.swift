@@ -4,21 +4,38 @@ import Synchronization
 /// The append-only log of all records, split into fixed-size mapped segments named by their
 /// global start offset.
 ///
-/// Concurrency: exactly one writer (the store's append thread, or recovery before it starts)
-/// calls the mutating methods. Readers call ``slice(at:size:)`` concurrently: they only see bytes
-/// below ``maxOffset``, which the writer publishes with release ordering after the bytes are in
-/// place. The segment list is guarded by a mutex held only for lookups and list edits.
+/// Concurrency: one writer at a time (an appending task holding the store's append lock, or
+/// recovery before appends start) calls the mutating methods. Readers call
+/// ``slice(at:size:)`` concurrently: they only see bytes below ``maxOffset``, which the writer
+/// publishes with release ordering after the bytes are in place. The segment list is guarded by
+/// a mutex held only for lookups and list edits.
+///
+/// Disk space: a segment file is reserved `chunkSize` bytes at a time, not whole. When the write
+/// position comes within half a chunk of the reserved end, the ``FileAllocator`` reserves the
+/// next chunk; when it enters the last chunk of a segment, the allocator creates the next
+/// segment file. The writer only does this work itself if it outruns the allocator.
 final class CommitLog: @unchecked Sendable {
     let directory: String
     let segmentSize: Int
+    /// Bytes reserved at a time (at most the segment size).
+    let chunkSize: Int
+    private let allocator: FileAllocator?
     private let segments = Mutex<[MappedFile]>([])
+    /// The next segment, created ahead by the allocator (not yet part of the log).
+    private let nextSegment = Mutex<MappedFile?>(nil)
+    /// Highest global offset the allocator was asked to reserve up to, and the highest segment
+    /// start it was asked to create (so each request is made once).
+    private let reserveRequested = Atomic<Int64>(0)
+    private let createRequested = Atomic<Int64>(-1)
     private let writeOffset = Atomic<Int64>(0)
     private let flushedOffset = Atomic<Int64>(0)
     private let flushLock = Mutex<Void>(())
 
-    init(directory: String, segmentSize: Int) {
+    init(directory: String, segmentSize: Int, chunkSize: Int? = nil, allocator: FileAllocator? = nil) {
         self.directory = directory
         self.segmentSize = segmentSize
+        self.chunkSize = max(4096, min(segmentSize, chunkSize ?? segmentSize))
+        self.allocator = allocator
     }
 
     /// End of the valid data (exclusive); the next record goes here.
@@ -44,7 +61,8 @@ final class CommitLog: @unchecked Sendable {
             if index > 0, file.offset != files[index - 1].offset + Int64(segmentSize) {
                 throw StoreError(.corruptStore, "commit log segment \(file.path) does not follow its predecessor")
             }
-            loaded.append(try MappedFile(path: file.path, startOffset: file.offset, size: segmentSize))
+            // Keep what each file holds: the writer reserves more of the newest when it appends.
+            loaded.append(try MappedFile(path: file.path, startOffset: file.offset, size: segmentSize, reserving: 0))
         }
         segments.withLock { $0 = loaded }
         let end = loaded.last.map { $0.startOffset } ?? 0
@@ -64,6 +82,7 @@ final class CommitLog: @unchecked Sendable {
         }
         for segment in drop { segment.unlinkFile() }
         if !drop.isEmpty { StoreFiles.syncDirectory(directory) }
+        nextSegment.withLock { $0 = nil }
         if let last = keep.last, offset < last.startOffset + Int64(segmentSize) {
             try last.zero(from: Int(offset - last.startOffset))
         }
@@ -81,6 +100,7 @@ final class CommitLog: @unchecked Sendable {
             return drop
         }
         for segment in drop { segment.unlinkFile() }
+        nextSegment.withLock { $0 = nil }
         writeOffset.store(offset, ordering: .releasing)
         flushedOffset.store(offset, ordering: .releasing)
     }
@@ -106,13 +126,14 @@ final class CommitLog: @unchecked Sendable {
 
     /// Appends one record of `length` bytes; `write` fills the bytes given the record's physical
     /// offset. Writes an end-of-segment blank and rolls to a new segment when it does not fit.
-    /// Writer thread only.
+    /// Writer only.
     func append(length: Int, write: (UnsafeMutableRawBufferPointer, Int64) -> Void) throws(StoreError) -> Int64 {
         precondition(length + StoredMessageLayout.endOfSegmentMinBlank <= segmentSize)
         var offset = maxOffset
         var segment = try writableSegment(at: offset)
         var position = Int(offset - segment.startOffset)
         if position + length + StoredMessageLayout.endOfSegmentMinBlank > segmentSize {
+            try segment.reserve(upTo: position + 8)
             let blank = UnsafeMutableRawBufferPointer(rebasing: segment.bytes[position..<position + 8])
             StoredMessageLayout.store(Int32(segmentSize - position), blank, 0)
             StoredMessageLayout.store(StoredMessageLayout.blankMagic, blank, 4)
@@ -121,9 +142,61 @@ final class CommitLog: @unchecked Sendable {
             segment = try writableSegment(at: offset)
             position = 0
         }
+        // Room for this record and the blank that may follow it must be reserved before the
+        // bytes are touched (a write past the reserved end would SIGBUS on a full disk).
+        let needed = position + length + StoredMessageLayout.endOfSegmentMinBlank
+        if needed > segment.allocated {
+            try segment.reserve(upTo: roundedToChunk(needed))
+        }
         write(UnsafeMutableRawBufferPointer(rebasing: segment.bytes[position..<position + length]), offset)
         writeOffset.store(offset + Int64(length), ordering: .releasing)
+        prepareAhead(segment, writtenTo: needed)
         return offset
+    }
+
+    private func roundedToChunk(_ bytes: Int) -> Int {
+        min(segmentSize, (bytes + chunkSize - 1) / chunkSize * chunkSize)
+    }
+
+    /// Asks the allocator for the next chunk or the next segment once the writer is within half
+    /// a chunk of the reserved end or of the segment end.
+    private func prepareAhead(_ segment: MappedFile, writtenTo position: Int) {
+        guard let allocator else { return }
+        let allocated = segment.allocated
+        if allocated < segmentSize && position + chunkSize / 2 > allocated {
+            let target = roundedToChunk(allocated + chunkSize)
+            let global = segment.startOffset + Int64(target)
+            if reserveRequested.exchange(global, ordering: .relaxed) < global {
+                allocator.submit { try? segment.reserve(upTo: target) }
+            }
+        }
+        if position + chunkSize / 2 > segmentSize {
+            let nextStart = segment.startOffset + Int64(segmentSize)
+            if createRequested.exchange(nextStart, ordering: .relaxed) < nextStart {
+                allocator.submit { [self] in createAhead(start: nextStart) }
+            }
+        }
+    }
+
+    /// Creates the segment starting at `start` with its first chunk reserved (allocator thread).
+    private func createAhead(start: Int64) {
+        guard maxOffset < start, nextSegment.withLock({ $0 == nil }) else { return }
+        do {
+            let created = try makeSegment(start: start)
+            nextSegment.withLock { next in
+                if next == nil { next = created }
+            }
+        } catch {
+            // The writer creates the segment itself (and reports the error) when it gets there.
+        }
+    }
+
+    private func makeSegment(start: Int64) throws(StoreError) -> MappedFile {
+        let segment = try MappedFile(
+            path: directory + "/" + StoreFiles.fileName(for: start), startOffset: start, size: segmentSize,
+            reserving: chunkSize)
+        StoreFiles.syncDirectory(directory)
+        return segment
     }
 
     private func writableSegment(at offset: Int64) throws(StoreError) -> MappedFile {
@@ -131,9 +204,16 @@ final class CommitLog: @unchecked Sendable {
             return last
         }
         let start = offset / Int64(segmentSize) * Int64(segmentSize)
-        let segment = try MappedFile(
-            path: directory + "/" + StoreFiles.fileName(for: start), startOffset: start, size: segmentSize)
-        StoreFiles.syncDirectory(directory)
+        let ready = nextSegment.withLock { next -> MappedFile? in
+            defer { next = nil }
+            return next?.startOffset == start ? next : nil
+        }
+        let segment: MappedFile
+        if let ready {
+            segment = ready
+        } else {
+            segment = try makeSegment(start: start)
+        }
         segments.withLock { $0.append(segment) }
         return segment
     }

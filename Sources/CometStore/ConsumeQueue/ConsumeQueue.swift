@@ -84,6 +84,18 @@ final class ConsumeQueue: @unchecked Sendable {
             tagsCode: StoredMessageLayout.load(raw, 12, as: Int64.self))
     }
 
+    /// Whether the units `first...last` are in the page cache.
+    func isResident(from first: Int64, through last: Int64) -> Bool {
+        var offset = first
+        while offset <= last {
+            guard let (segment, position) = locate(offset) else { return false }
+            let units = min(Int(last - offset) + 1, (segmentBytes - position) / ConsumeQueueEntry.size)
+            guard segment.isResident(position..<position + units * ConsumeQueueEntry.size) else { return false }
+            offset += Int64(units)
+        }
+        return true
+    }
+
     private func locate(_ offset: Int64) -> (MappedFile, Int)? {
         let byteOffset = offset * Int64(ConsumeQueueEntry.size)
         return segments.withLock { list -> (MappedFile, Int)? in

@@ -1,4 +1,5 @@
 import CometCore
+import Synchronization
 
 /// One mapped hash-index file (our layout, inspired by upstream `IndexFile`):
 ///
@@ -19,8 +20,16 @@ final class IndexFile: @unchecked Sendable {
 
     static func fileSize(slots: Int, entries: Int) -> Int { headerSize + slots * 4 + entries * 20 }
 
-    init(path: String, createdAt: Int64, slots: Int, entries: Int) throws(StoreError) {
-        file = try MappedFile(path: path, startOffset: createdAt, size: Self.fileSize(slots: slots, entries: entries))
+    /// Bytes of entries reserved at a time: the header and slots (touched at random) are
+    /// reserved whole, the entries (written in order) a chunk at a time.
+    let chunkSize: Int
+
+    /// Opens or creates an index file; a new one reserves its header, slots and one chunk of entries.
+    init(path: String, createdAt: Int64, slots: Int, entries: Int, chunkSize: Int = 64 << 20) throws(StoreError) {
+        self.chunkSize = max(4096, chunkSize)
+        file = try MappedFile(
+            path: path, startOffset: createdAt, size: Self.fileSize(slots: slots, entries: entries),
+            reserving: Self.headerSize + slots * 4 + self.chunkSize)
         slotCount = slots
         maxEntries = entries
         let raw = file.bytes
@@ -46,10 +55,29 @@ final class IndexFile: @unchecked Sendable {
         return hash == Int32.min ? 0 : abs(hash)
     }
 
+    private let growthRequested = Atomic<Bool>(false)
+
+    /// True once when the entries come within half a chunk of the reserved end: the caller
+    /// then has ``reserveMore()`` run (in the background).
+    func claimGrowth() -> Bool {
+        let next = Self.headerSize + slotCount * 4 + indexCount * 20
+        guard file.allocated < file.size, next + chunkSize / 2 > file.allocated else { return false }
+        return !growthRequested.exchange(true, ordering: .acquiringAndReleasing)
+    }
+
+    /// Reserves entries up to a chunk past the next one to be written.
+    func reserveMore() {
+        let next = Self.headerSize + slotCount * 4 + indexCount * 20
+        try? file.reserve(upTo: next + chunkSize)
+        growthRequested.store(false, ordering: .releasing)
+    }
+
     /// Adds an entry; returns false if the file is full.
-    func put(key: String, commitLogOffset: Int64, storeTimestamp: Int64) -> Bool {
+    func put(key: String, commitLogOffset: Int64, storeTimestamp: Int64) throws(StoreError) -> Bool {
         let count = indexCount
         guard count < maxEntries else { return false }
+        let entryEnd = Self.headerSize + slotCount * 4 + (count + 1) * 20
+        if entryEnd > file.allocated { try file.reserve(upTo: entryEnd + chunkSize) }
         let raw = file.bytes
         if count == 1 {
             StoredMessageLayout.store(storeTimestamp, raw, 8)
@@ -82,6 +110,7 @@ final class IndexFile: @unchecked Sendable {
         let base = beginTimestamp
         while number > 0, number < indexCount, result.count < limit, steps < maxEntries {
             let position = Self.headerSize + slotCount * 4 + number * 20
+            guard position + 20 <= file.allocated else { break }
             let time = base &+ Int64(StoredMessageLayout.load(raw, position + 12, as: Int32.self)) * 1000
             if StoredMessageLayout.load(raw, position, as: Int32.self) == hash,
                 time >= begin.subtractingReportingOverflow(1000).partialValue.clampedBegin(begin),
@@ -97,8 +126,8 @@ final class IndexFile: @unchecked Sendable {
         return result
     }
 
-    /// Flushes the whole file.
+    /// Flushes the reserved part of the file.
     func flush() throws(StoreError) {
-        try file.flush(0..<file.size)
+        try file.flush(0..<file.allocated)
     }
 }

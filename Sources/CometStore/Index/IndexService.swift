@@ -5,12 +5,16 @@ final class IndexService: @unchecked Sendable {
     let directory: String
     let slots: Int
     let entries: Int
+    let chunkSize: Int
+    private let allocator: FileAllocator?
     private let files = Mutex<[IndexFile]>([])
 
-    init(directory: String, slots: Int, entries: Int) {
+    init(directory: String, slots: Int, entries: Int, chunkSize: Int = 64 << 20, allocator: FileAllocator? = nil) {
         self.directory = directory
         self.slots = slots
         self.entries = entries
+        self.chunkSize = chunkSize
+        self.allocator = allocator
     }
 
     /// Maps existing index files.
@@ -18,7 +22,9 @@ final class IndexService: @unchecked Sendable {
         try StoreFiles.createDirectory(directory)
         var loaded: [IndexFile] = []
         for file in StoreFiles.offsetFiles(in: directory) {
-            loaded.append(try IndexFile(path: file.path, createdAt: file.offset, slots: slots, entries: entries))
+            loaded.append(
+                try IndexFile(
+                    path: file.path, createdAt: file.offset, slots: slots, entries: entries, chunkSize: chunkSize))
         }
         files.withLock { $0 = loaded }
     }
@@ -29,21 +35,28 @@ final class IndexService: @unchecked Sendable {
     /// Adds entries for `keys` of one record. Writer only.
     func put(topic: String, keys: [String], commitLogOffset: Int64, storeTimestamp: Int64) throws(StoreError) {
         guard !keys.isEmpty else { return }
-        try files.withLock { list throws(StoreError) in
+        let current = try files.withLock { list throws(StoreError) -> IndexFile? in
             for key in keys {
                 let indexKey = Self.indexKey(topic: topic, key: key)
-                if let last = list.last, last.put(key: indexKey, commitLogOffset: commitLogOffset, storeTimestamp: storeTimestamp) {
+                if let last = list.last,
+                    try last.put(key: indexKey, commitLogOffset: commitLogOffset, storeTimestamp: storeTimestamp)
+                {
                     continue
                 }
                 var name = storeTimestamp
                 if let last = list.last, name <= last.file.startOffset { name = last.file.startOffset + 1 }
                 let file = try IndexFile(
                     path: directory + "/" + StoreFiles.fileName(for: name), createdAt: name, slots: slots,
-                    entries: entries)
+                    entries: entries, chunkSize: chunkSize)
                 StoreFiles.syncDirectory(directory)
                 list.append(file)
-                _ = file.put(key: indexKey, commitLogOffset: commitLogOffset, storeTimestamp: storeTimestamp)
+                _ = try file.put(key: indexKey, commitLogOffset: commitLogOffset, storeTimestamp: storeTimestamp)
             }
+            return list.last
+        }
+        // Reserve the next chunk in the background, well before the writer reaches it.
+        if let current, let allocator, current.claimGrowth() {
+            allocator.submit { current.reserveMore() }
         }
     }
 

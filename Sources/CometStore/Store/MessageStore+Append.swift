@@ -12,82 +12,79 @@ extension MessageStore {
     /// Appends messages as individual records, in order, with consecutive queue offsets per
     /// queue (a batch). The store fills STOREHOST, QUEUEOFFSET, PHYSICALOFFSET, STORETIMESTAMP
     /// and BODYCRC. Returns after the write (async flush) or after the group-commit flush
-    /// (sync flush). Encoding happens on the calling task; the writer only copies bytes.
+    /// (sync flush).
+    ///
+    /// Like upstream `CommitLog.putMessage`, the calling task encodes the records, then copies
+    /// them into the mapped log under a short lock and dispatches them to consume queues and
+    /// index; nothing is handed to another thread unless it must wait for a sync flush.
     ///
     /// Throws ``StoreError`` for invalid input (topic, size), a full disk or a stopped store.
     /// Records written before a mid-batch I/O failure stay stored.
     package func putMessages(_ messages: [StoredMessage]) async throws(StoreError) -> PutMessageResult {
+        let appended = try appendMessages(messages)
+        guard configuration.flushMode == .sync, let last = appended.last else {
+            return PutMessageResult(status: .putOK, messages: appended)
+        }
+        switch await groupCommit.waitForFlush(upTo: last.physicalOffset + Int64(last.size)) {
+        case .success(let status): return PutMessageResult(status: status, messages: appended)
+        case .failure(let error):
+            logger.error("commit log flush failed", metadata: ["store.error": "\(error)"])
+            throw error
+        }
+    }
+
+    /// Appends messages like ``putMessages(_:)`` but returns as soon as they are in the log,
+    /// without waiting for a flush — the caller may be an event loop. With sync flush, follow up
+    /// with ``whenFlushed(_:_:)`` before answering the producer.
+    package func appendMessages(_ messages: [StoredMessage]) throws(StoreError) -> [AppendedMessage] {
         guard isRunning else { throw StoreError(.notRunning, "store is not running") }
         guard !isDiskFull else { throw StoreError(.diskFull, "disk usage above \(configuration.diskFullRatio)") }
-        guard !messages.isEmpty else { return PutMessageResult(status: .putOK, messages: []) }
+        guard !messages.isEmpty else { return [] }
         var records: [PreparedRecord] = []
         records.reserveCapacity(messages.count)
         for message in messages {
             records.append(try PreparedRecord(message, configuration: configuration))
         }
-        let queue = appendQueue
-        let records2 = records
-        do {
-            return try await withCheckedThrowingContinuation { continuation in
-                if !queue.enqueue(AppendRequest(records: records2, continuation: continuation)) {
-                    continuation.resume(throwing: StoreError(.notRunning, "store is shutting down"))
-                }
+        return try appendNow(records)
+    }
+
+    /// Calls `completion` once `appended` is durable: at once with async flush, from the group
+    /// commit's flush thread with sync flush.
+    package func whenFlushed(
+        _ appended: [AppendedMessage], _ completion: @escaping @Sendable (Result<PutMessageStatus, StoreError>) -> Void
+    ) {
+        guard configuration.flushMode == .sync, let last = appended.last else {
+            completion(.success(.putOK))
+            return
+        }
+        let logger = self.logger
+        groupCommit.whenFlushed(upTo: last.physicalOffset + Int64(last.size)) { outcome in
+            if case .failure(let error) = outcome {
+                logger.error("commit log flush failed", metadata: ["store.error": "\(error)"])
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.ioFailure, "\(error)")
+            completion(outcome)
         }
     }
 
-    /// The writer thread: takes every queued request, writes and dispatches them, flushes once
-    /// in sync mode, then completes them all.
-    func writerLoop() {
-        while let requests = appendQueue.takeAll() {
-            var outcomes: [Result<[AppendedMessage], StoreError>] = []
-            outcomes.reserveCapacity(requests.count)
-            var arrivals: [QueueKey: MessageArrival] = [:]
-            for request in requests {
-                if isDiskFull {
-                    outcomes.append(.failure(StoreError(.diskFull, "disk is full")))
-                    continue
-                }
-                do {
-                    outcomes.append(.success(try write(request.records, arrivals: &arrivals)))
-                } catch {
-                    if error.code == .diskFull { diskFull.store(true, ordering: .releasing) }
-                    outcomes.append(.failure(error))
-                }
-            }
-            var status = PutMessageStatus.putOK
-            if configuration.flushMode == .sync {
-                let started = ContinuousClock.now
-                do {
-                    try commitLog.flush()
-                    if ContinuousClock.now - started > configuration.syncFlushTimeout { status = .flushDiskTimeout }
-                } catch {
-                    logger.error("commit log flush failed", metadata: ["store.error": "\(error)"])
-                    outcomes = outcomes.map { outcome in
-                        if case .success = outcome { return .failure(error) }
-                        return outcome
-                    }
-                }
-            }
-            for (request, outcome) in zip(requests, outcomes) {
-                switch outcome {
-                case .success(let appended):
-                    request.continuation.resume(returning: PutMessageResult(status: status, messages: appended))
-                case .failure(let error):
-                    request.continuation.resume(throwing: error)
-                }
-            }
-            if let onMessageArrived {
-                for arrival in arrivals.values { onMessageArrived(arrival) }
+    /// Writes prepared records under the append lock, then tells long-polling listeners.
+    func appendNow(_ records: [PreparedRecord]) throws(StoreError) -> [AppendedMessage] {
+        var arrivals: [MessageArrival] = []
+        let outcome = appendLock.withLock { _ -> Result<[AppendedMessage], StoreError> in
+            guard !writer.closed else { return .failure(StoreError(.notRunning, "store is shutting down")) }
+            do throws(StoreError) {
+                return .success(try write(records, arrivals: &arrivals))
+            } catch {
+                if error.code == .diskFull { diskFull.store(true, ordering: .releasing) }
+                return .failure(error)
             }
         }
+        if let onMessageArrived {
+            for arrival in arrivals { onMessageArrived(arrival) }
+        }
+        return try outcome.get()
     }
 
-    private func write(_ records: [PreparedRecord], arrivals: inout [QueueKey: MessageArrival]) throws(StoreError)
+    private func write(_ records: [PreparedRecord], arrivals: inout [MessageArrival]) throws(StoreError)
         -> [AppendedMessage]
     {
         var appended: [AppendedMessage] = []
@@ -110,9 +107,13 @@ extension MessageStore {
                 physicalOffset: physicalOffset, size: length, tagsCode: record.tagsCode, indexKeys: record.indexKeys,
                 storeTimestamp: timestamp)
             if record.dispatchToQueue {
-                arrivals[record.key] = MessageArrival(
+                // One arrival per queue per call: a batch goes to a single queue.
+                if let last = arrivals.last, last.topic == record.key.topic, last.queueID == record.key.queueID {
+                    arrivals.removeLast()
+                }
+                arrivals.append(MessageArrival(
                     topic: record.key.topic, queueID: record.key.queueID, maxOffset: queueOffset + 1,
-                    tagsCode: record.tagsCode, storeTimestamp: timestamp)
+                    tagsCode: record.tagsCode, storeTimestamp: timestamp))
             }
             appended.append(
                 AppendedMessage(
@@ -123,7 +124,7 @@ extension MessageStore {
     }
 
     /// Adds a record to its consume queue and the index (the "dispatcher"); also used when
-    /// recovery re-dispatches records from the commit log. Writer thread only.
+    /// recovery re-dispatches records from the commit log. Under the append lock (or during recovery).
     func dispatch(
         key: QueueKey, dispatchToQueue: Bool, queueOffset: Int64, physicalOffset: Int64, size: Int, tagsCode: Int64,
         indexKeys: [String], storeTimestamp: Int64

@@ -26,6 +26,8 @@ extension MessageStore {
             configuration.asyncFlushInterval.milliseconds, configuration.consumeQueueFlushInterval.milliseconds, 1000)
         var lastLogFlush = configuration.clock()
         var lastQueueFlush = lastLogFlush
+        // An idle store writes (and fsyncs) no checkpoint: only progress is worth recording.
+        var recorded: (dispatched: Int64, flushed: Int64)?
         while isRunning {
             _ = maintenanceWakeup.wait(timeout: .now() + .milliseconds(Int(max(1, tick))))
             guard isRunning else { break }
@@ -36,7 +38,11 @@ extension MessageStore {
                     lastLogFlush = now
                 }
                 if now - lastQueueFlush >= configuration.consumeQueueFlushInterval.milliseconds {
-                    try writeCheckpoint()
+                    let progress = (writer.dispatchedOffset.load(ordering: .acquiring), commitLog.flushed)
+                    if recorded.map({ $0 != progress }) ?? true {
+                        try writeCheckpoint()
+                        recorded = progress
+                    }
                     lastQueueFlush = now
                 }
                 if now - lastCleanTime.load(ordering: .acquiring) >= configuration.cleanInterval.milliseconds {

@@ -119,6 +119,30 @@ extension MessageStore {
         return result
     }
 
+    /// Whether a read of up to `maxCount` records from `offset` of a queue would find its
+    /// consume-queue units and records in the page cache (checked with `mincore`), so it may run
+    /// on an event loop. True when there is nothing to read (the answer needs no data).
+    package func isResident(topic: String, queueID: Int32, offset: Int64, maxCount: Int) -> Bool {
+        guard let queue = queues.find(topic, queueID) else { return true }
+        let last = min(queue.maxOffset, offset + Int64(max(1, maxCount))) - 1
+        guard offset >= queue.minOffset, offset <= last else { return true }
+        guard queue.isResident(from: offset, through: last), let first = queue.entry(at: offset),
+            let final = queue.entry(at: last)
+        else { return false }
+        let end = max(first.commitLogOffset, final.commitLogOffset + Int64(max(0, final.messageSize)))
+        // Records of one queue spread over a huge stretch of the log: not worth checking.
+        guard end - first.commitLogOffset <= 64 << 20 else { return false }
+        var from = first.commitLogOffset
+        while from < end {
+            guard let segment = commitLog.segment(containing: from) else { return false }
+            let position = Int(from - segment.startOffset)
+            let until = min(end, segment.startOffset + Int64(segment.size))
+            guard segment.isResident(position..<Int(until - segment.startOffset)) else { return false }
+            from = until
+        }
+        return true
+    }
+
     /// Min offset of a queue (0 if unknown).
     package func minOffset(topic: String, queueID: Int32) -> Int64 {
         queues.find(topic, queueID)?.minOffset ?? 0
@@ -139,7 +163,7 @@ extension MessageStore {
         guard commitLogOffset >= commitLog.minOffset, commitLogOffset < commitLog.maxOffset,
             let (segment, position) = commitLog.slice(at: commitLogOffset, size: 8)
         else { return nil }
-        let view = segment.view(position..<segment.size)
+        let view = segment.view(position..<max(position, segment.allocated))
         guard case .message(let size) = StoredMessageHeader.peek(view),
             commitLogOffset + Int64(size) <= commitLog.maxOffset
         else { return nil }

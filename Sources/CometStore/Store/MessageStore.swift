@@ -13,9 +13,12 @@ import Glibc
 /// ``putMessage(_:)``/``putMessages(_:)``; read with
 /// ``getMessages(topic:queueID:offset:maxCount:maxBytes:tagsCodes:)``; stop with ``shutdown()``.
 ///
-/// Threads: one writer (appends, dispatch to consume queues and index, sync flush), one
-/// maintenance thread (async flush, consume-queue flush + checkpoint, retention), and a small
-/// pool for reads so event loops never touch the disk. Readers run concurrently with the writer.
+/// Threads: appends run on the calling task under a short lock (upstream `putMessage`): encode,
+/// copy into the mapped log, dispatch to consume queue and index. Behind them: a group-commit
+/// flush thread (sync flush only), a file allocator that reserves disk space and creates the
+/// next segment ahead of the writer, one maintenance thread (async flush, consume-queue flush +
+/// checkpoint, retention), and a small pool for reads so event loops never touch the disk.
+/// Readers run concurrently with appends. Every thread sleeps when there is nothing to do.
 package final class MessageStore: @unchecked Sendable {
     /// The configuration the store was opened with.
     package let configuration: MessageStoreConfiguration
@@ -26,7 +29,10 @@ package final class MessageStore: @unchecked Sendable {
     let queues: ConsumeQueueTable
     let index: IndexService
     let writer = WriterState()
-    let appendQueue = AppendQueue()
+    /// Serializes appends: held while records are copied into the log and dispatched.
+    let appendLock = Mutex<Void>(())
+    let groupCommit: GroupCommitService
+    let allocator: FileAllocator
     let onMessageArrived: (@Sendable (MessageArrival) -> Void)?
     let running = Atomic<Bool>(false)
     let diskFull = Atomic<Bool>(false)
@@ -34,7 +40,6 @@ package final class MessageStore: @unchecked Sendable {
     let maintenancePool: NIOThreadPool
     let readerPool: NIOThreadPool
     let maintenanceWakeup = DispatchSemaphore(value: 0)
-    let writerDone = DispatchSemaphore(value: 0)
     let maintenanceDone = DispatchSemaphore(value: 0)
     let lastCleanTime = Atomic<Int64>(0)
     private let lockDescriptor: Int32
@@ -51,11 +56,20 @@ package final class MessageStore: @unchecked Sendable {
         self.lockDescriptor = lockDescriptor
         self.onMessageArrived = onMessageArrived
         let root = configuration.rootDirectory
-        commitLog = CommitLog(directory: root + "/commitlog", segmentSize: configuration.commitLogSegmentSize)
+        let allocator = FileAllocator()
+        let commitLog = CommitLog(
+            directory: root + "/commitlog", segmentSize: configuration.commitLogSegmentSize,
+            chunkSize: configuration.preallocationChunkSize, allocator: allocator)
+        self.allocator = allocator
+        self.commitLog = commitLog
+        groupCommit = GroupCommitService(timeout: configuration.syncFlushTimeout) { () throws(StoreError) in
+            try commitLog.flush()
+        }
         queues = ConsumeQueueTable(
             rootDirectory: root + "/consumequeue", entriesPerSegment: configuration.consumeQueueEntriesPerSegment)
         index = IndexService(
-            directory: root + "/index", slots: configuration.indexHashSlots, entries: configuration.indexMaxEntries)
+            directory: root + "/index", slots: configuration.indexHashSlots, entries: configuration.indexMaxEntries,
+            chunkSize: configuration.preallocationChunkSize, allocator: allocator)
         writerPool = NIOThreadPool(numberOfThreads: 1)
         maintenancePool = NIOThreadPool(numberOfThreads: 1)
         readerPool = NIOThreadPool(numberOfThreads: max(1, configuration.readerThreads))
@@ -67,7 +81,7 @@ package final class MessageStore: @unchecked Sendable {
     /// Opens (creating if needed) the store in `configuration.rootDirectory`, recovers it and
     /// starts its threads. Recovery runs on a store thread, not the caller's.
     ///
-    /// - Parameter onMessageArrived: called on the writer thread after records for a queue are
+    /// - Parameter onMessageArrived: called on the appending task after records for a queue are
     ///   written; keep it cheap (e.g. yield into an `AsyncStream` or resume held pulls).
     package static func open(
         configuration: MessageStoreConfiguration, logger: Logger = Logger(label: "comet.store"),
@@ -111,7 +125,7 @@ package final class MessageStore: @unchecked Sendable {
     /// Commit-log max offset (end of the newest record).
     package var commitLogMaxOffset: Int64 { commitLog.maxOffset }
 
-    /// Runs `body` on the writer pool (used before the writer loop starts).
+    /// Runs `body` on the writer pool (recovery, before appends are accepted).
     func onWriterThread<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(StoreError)
         -> T
     {
@@ -125,10 +139,8 @@ package final class MessageStore: @unchecked Sendable {
     }
 
     private func startThreads() {
-        writerPool.submit { _ in
-            self.writerLoop()
-            self.writerDone.signal()
-        }
+        allocator.start()
+        if configuration.flushMode == .sync { groupCommit.start() }
         maintenancePool.submit { _ in
             self.maintenanceLoop()
             self.maintenanceDone.signal()
@@ -172,13 +184,14 @@ package final class MessageStore: @unchecked Sendable {
     }
 
     private func stopThreads() async {
-        appendQueue.close()
+        // Appends in progress finish; later ones are refused, so nothing lands after the final flush.
+        appendLock.withLock { _ in writer.closed = true }
+        await groupCommit.stop()
+        await allocator.stop()
         maintenanceWakeup.signal()
-        let writerDone = self.writerDone
         let maintenanceDone = self.maintenanceDone
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
-                writerDone.wait()
                 maintenanceDone.wait()
                 continuation.resume()
             }

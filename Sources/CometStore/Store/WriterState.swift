@@ -1,6 +1,7 @@
 import Synchronization
 
-/// State owned by the writer thread (and by recovery before the writer starts).
+/// State of the appending side, guarded by the store's append lock (and owned by recovery
+/// before appends start).
 final class WriterState: @unchecked Sendable {
     /// Next queue offset per queue (upstream `topicQueueTable`).
     var queueOffsets: [QueueKey: Int64] = [:]
@@ -8,6 +9,8 @@ final class WriterState: @unchecked Sendable {
     var queues: [QueueKey: ConsumeQueue] = [:]
     /// Last store timestamp handed out (timestamps never go backwards in the log).
     var lastStoreTimestamp: Int64 = 0
+    /// Set at shutdown: later appends are refused.
+    var closed = false
     /// Commit-log offset below which every record has been dispatched (read by the flusher).
     let dispatchedOffset = Atomic<Int64>(0)
 }

@@ -1,8 +1,15 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A fixed-size file mapped read-write (`MAP_SHARED`) into memory.
+/// A file mapped read-write (`MAP_SHARED`) into memory at a fixed size, whose disk space may be
+/// reserved only up to a prefix (``allocated``) and grown in chunks as data approaches its end.
+///
+/// Touching a mapped page past the end of the file raises SIGBUS, and writing to a page whose
+/// blocks are not reserved raises SIGBUS when the disk is full; so every byte below
+/// ``allocated`` is reserved with `posix_fallocate`, and callers only touch bytes below it
+/// (``reserve(upTo:)`` first). Readers only read what a writer wrote, so they never pass it.
 ///
 /// Lifetime: the mapping and descriptor are released in `deinit`, i.e. when the last reference
 /// goes away. Retention only unlinks the file and drops the store's reference, so read slices
@@ -12,15 +19,18 @@ final class MappedFile: @unchecked Sendable {
     let path: String
     /// Logical start offset of the file (its name).
     let startOffset: Int64
-    /// Mapped size in bytes.
+    /// Mapped size in bytes (the most the file can grow to).
     let size: Int
     /// Base address of the mapping.
     let base: UnsafeMutableRawPointer
     private let descriptor: Int32
+    private let allocatedBytes: Atomic<Int>
+    private let growLock = Mutex<Void>(())
 
-    /// Opens (or creates, reserving space with `posix_fallocate`) a file of exactly `size` bytes.
-    /// A shorter existing file is extended with zeroes (a torn tail); a longer one is an error.
-    init(path: String, startOffset: Int64, size: Int) throws(StoreError) {
+    /// Opens (or creates) a file mapped at `size` bytes. At least `reserving` bytes (default: all
+    /// of `size`) are reserved with `posix_fallocate`; an existing file keeps what it already
+    /// holds (a torn tail past its end reads as never written). A longer file is an error.
+    init(path: String, startOffset: Int64, size: Int, reserving: Int? = nil) throws(StoreError) {
         self.path = path
         self.startOffset = startOffset
         self.size = size
@@ -34,15 +44,18 @@ final class MappedFile: @unchecked Sendable {
         }
         if Int(info.st_size) > size {
             close(fd)
-            throw StoreError(.corruptStore, "\(path) is \(info.st_size) bytes, expected \(size)")
+            throw StoreError(.corruptStore, "\(path) is \(info.st_size) bytes, expected at most \(size)")
         }
-        if Int(info.st_size) < size {
-            let result = posix_fallocate(fd, 0, off_t(size))
+        let wanted = min(size, max(0, reserving ?? size))
+        var allocated = Int(info.st_size)
+        if allocated < wanted {
+            let result = posix_fallocate(fd, off_t(allocated), off_t(wanted - allocated))
             if result != 0 {
                 close(fd)
                 if info.st_size == 0 { unlink(path) }
                 throw StoreError(result == ENOSPC ? .diskFull : .ioFailure, "allocate \(path)", errno: result)
             }
+            allocated = wanted
         }
         guard let mapping = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapping != MAP_FAILED else {
             let code = errno
@@ -51,6 +64,28 @@ final class MappedFile: @unchecked Sendable {
         }
         self.base = mapping
         self.descriptor = fd
+        self.allocatedBytes = Atomic(allocated)
+    }
+
+    /// Bytes from the start of the file that are backed by reserved disk space; only these may
+    /// be touched through the mapping.
+    var allocated: Int { allocatedBytes.load(ordering: .acquiring) }
+
+    /// Reserves disk space so that at least the first `end` bytes (capped at ``size``) are
+    /// backed. Safe to call from several threads: the background allocator growing ahead of the
+    /// writer, or the writer itself when it would otherwise pass the end.
+    func reserve(upTo end: Int) throws(StoreError) {
+        let target = min(size, end)
+        guard target > allocated else { return }
+        try growLock.withLock { _ throws(StoreError) in
+            let current = allocatedBytes.load(ordering: .acquiring)
+            guard target > current else { return }
+            let result = posix_fallocate(descriptor, off_t(current), off_t(target - current))
+            guard result == 0 else {
+                throw StoreError(result == ENOSPC ? .diskFull : .ioFailure, "allocate \(path)", errno: result)
+            }
+            allocatedBytes.store(target, ordering: .releasing)
+        }
     }
 
     deinit {
@@ -76,10 +111,28 @@ final class MappedFile: @unchecked Sendable {
         }
     }
 
+    /// Whether every page of `range` (file-relative) is in the page cache (`mincore`), so that
+    /// reading it cannot wait for the disk.
+    func isResident(_ range: Range<Int>) -> Bool {
+        let range = range.clamped(to: 0..<allocated)
+        guard !range.isEmpty else { return true }
+        let page = Self.pageSize
+        let start = range.lowerBound / page * page
+        let length = range.upperBound - start
+        let pages = (length + page - 1) / page
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: pages) { vector in
+            guard mincore(base + start, length, vector.baseAddress!) == 0 else { return false }
+            return vector.allSatisfy { $0 & 1 != 0 }
+        }
+    }
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
     /// Zeroes stale bytes after `offset` and flushes them. Walks page by page and stops after
     /// 16 consecutive pages that are already zero, so a fresh 1 GiB segment is not touched
-    /// entirely (reading never-written pages allocates nothing).
+    /// entirely (reading never-written pages allocates nothing). Stops at ``allocated``.
     func zero(from offset: Int) throws(StoreError) {
+        let size = allocated
         guard offset < size else { return }
         let page = 4096
         var position = offset

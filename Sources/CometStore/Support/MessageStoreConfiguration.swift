@@ -9,6 +9,9 @@ package struct MessageStoreConfiguration: Sendable {
     package var rootDirectory: String
     /// Commit-log segment size in bytes (default 1 GiB).
     package var commitLogSegmentSize: Int = 1 << 30
+    /// Disk space is reserved for commit-log segments and index files this many bytes at a time,
+    /// ahead of the writer, instead of whole files (default 64 MiB; capped at the segment size).
+    package var preallocationChunkSize: Int = 64 << 20
     /// Consume-queue entries per segment file (default 300,000 × 20 bytes).
     package var consumeQueueEntriesPerSegment: Int = 300_000
     /// Flush mode (default async).
@@ -90,6 +93,9 @@ package struct MessageStoreConfiguration: Sendable {
         }
         guard maxMessageSize > 91, maxMessageSize <= commitLogSegmentSize - 8 else {
             throw StoreError(.invalidConfiguration, "maxMessageSize must be in 92…segment size − 8")
+        }
+        guard preallocationChunkSize >= 4096 else {
+            throw StoreError(.invalidConfiguration, "preallocationChunkSize must be ≥ 4096")
         }
         guard consumeQueueEntriesPerSegment >= 1 else {
             throw StoreError(.invalidConfiguration, "consumeQueueEntriesPerSegment must be ≥ 1")
