@@ -21,8 +21,9 @@ package struct RemotingServerConfiguration: Sendable {
 
 /// A TCP server for the remoting protocol that hands requests to a ``RequestProcessor``.
 ///
-/// Each request runs in its own child task of ``run()``, so slow requests (long polls) never hold
-/// up others and nothing runs on an event loop. A peer that sends a bad frame loses its own
+/// Requests that need no waiting are answered on the event loop that read them (see
+/// ``RequestProcessor/processOnEventLoop(_:connection:responder:)``); every other request runs in
+/// its own child task of ``run()``, so slow requests (long polls) never hold up others. A peer that sends a bad frame loses its own
 /// connection only. On graceful shutdown the server stops accepting, lets in-flight requests
 /// answer, then closes the remaining connections.
 package final class RemotingServer: Service {
@@ -72,6 +73,9 @@ package final class RemotingServer: Service {
                             RemotingCommandEncoder(),
                             RemotingChannelHandler(
                                 connection: connection, logger: logger,
+                                onEventLoop: { [processor] request, connection, responder in
+                                    processor.processOnEventLoop(request, connection: connection, responder: responder)
+                                },
                                 onRequest: { continuation.yield(($0, $1)) },
                                 onClose: { [self] connection in
                                     self.connections.withLock { _ = $0.removeValue(forKey: connection.id) }

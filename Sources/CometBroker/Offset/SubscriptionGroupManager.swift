@@ -54,6 +54,11 @@ package final class SubscriptionGroupManager: Sendable {
     }
 
     /// The group's settings, creating defaults when auto-creation is on; `nil` otherwise.
+    /// A group's settings if it exists (never creates one).
+    package func existing(_ name: String) -> SubscriptionGroupConfig? {
+        groups.withLock { $0[name] }
+    }
+
     package func group(_ name: String) throws(CometError) -> SubscriptionGroupConfig? {
         let (config, created) = groups.withLock { groups -> (SubscriptionGroupConfig?, Bool) in
             if let existing = groups[name] { return (existing, false) }

@@ -13,61 +13,16 @@ extension BrokerProcessor {
         _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore, allowSuspend: Bool
     ) async throws -> RemotingCommand {
         let header = try request.decodeHeader(PullMessageRequestHeader.self)
-        let configuration = controller.configuration
-        guard configuration.brokerPermission.contains(.read) else {
-            return .response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] pulling message is forbidden")
-        }
-        guard let group = try controller.groups.group(header.consumerGroup) else {
-            return .response(
-                to: request, code: .subscriptionGroupNotExist,
-                remark: "subscription group [\(header.consumerGroup)] does not exist")
-        }
-        guard group.consumeEnable else {
-            return .response(to: request, code: .noPermission, remark: "subscription group no permission, \(header.consumerGroup)")
-        }
-        guard let topicConfig = controller.topics.topic(header.topic) else {
-            return .response(to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!")
-        }
-        guard topicConfig.perm.contains(.read) else {
-            return .response(to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden")
-        }
-        guard header.queueId >= 0, header.queueId < topicConfig.readQueueNums else {
-            return .response(
-                to: request, code: .systemError,
-                remark: "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]")
-        }
-
-        let subscription: SubscriptionData
-        if header.sysFlag.contains(.subscription) {
-            subscription = SubscriptionData(
-                topic: header.topic, subString: header.subscription ?? "*",
-                expressionType: header.expressionType.flatMap { $0.isEmpty ? nil : $0 } ?? "TAG")
-        } else if let known = controller.consumers.group(header.consumerGroup)?.subscriptions[header.topic] {
-            subscription = known
-        } else {
-            return .response(
-                to: request, code: .subscriptionNotExist,
-                remark: "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)")
-        }
         let sqlFilter: SQLFilter?
-        switch subscription.expressionType.uppercased() {
-        case "TAG", "":
-            sqlFilter = nil
-        case "SQL92":
-            do {
-                sqlFilter = try controller.sqlFilters.filter(
-                    group: header.consumerGroup, topic: header.topic, expression: subscription.subString)
-            } catch {
-                return .response(to: request, code: .subscriptionParseFailed, remark: error.message)
-            }
-        default:
-            return .response(
-                to: request, code: .subscriptionParseFailed,
-                remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)")
+        let tagsCodes: Set<Int64>?
+        switch try preparePull(request, header: header, mayCreate: true) {
+        case .answer(let response): return response
+        case .needsTask: return .response(to: request, code: .systemError, remark: "pull could not be prepared")
+        case .read(let filter, let codes):
+            sqlFilter = filter
+            tagsCodes = codes
         }
-        let tagsCodes: Set<Int64>? =
-            sqlFilter != nil || subscription.tagsSet.isEmpty
-            ? nil : Set(subscription.tagsSet.map { TagHashCode.tagsCode($0) })
+        let configuration = controller.configuration
 
         let result: GetMessageResult
         do {
@@ -102,12 +57,129 @@ extension BrokerProcessor {
                 currentMaxOffset: { store.maxOffset(topic: topic, queueID: queueId) })
             return try await pullMessage(request, connection: connection, store: store, allowSuspend: false)
         }
+        return Self.pullResponse(to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection)
+    }
 
+    /// A pull on the event loop, when it can be answered without waiting: no tag or SQL filter, the
+    /// data in the page cache (``MessageStore/isResident(topic:queueID:offset:maxCount:)``), and
+    /// not a pull that finds nothing and asks to be held (long polling runs in a task).
+    func pullOnEventLoop(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore, responder: RemotingResponder
+    ) -> Bool {
+        let header: PullMessageRequestHeader
+        do {
+            header = try request.decodeHeader(PullMessageRequestHeader.self)
+            switch try preparePull(request, header: header, mayCreate: false) {
+            // Filters may scan far past the records returned: those reads stay off the event loop.
+            case .needsTask, .read(.some(_), _), .read(nil, .some(_)): return false
+            case .answer(let response):
+                responder.respond(response)
+                return true
+            case .read(nil, nil): break
+            }
+        } catch {
+            responder.respond(.response(to: request, code: .systemError, remark: "\(error)"))
+            return true
+        }
+        let maxCount = Int(max(1, header.maxMsgNums))
+        guard store.isResident(topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
+        else { return false }
+        let result = store.getMessagesNow(
+            topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
+        let (code, nextBeginOffset) = Self.pullOutcome(result, requestedOffset: header.queueOffset)
+        if code == .pullNotFound && header.sysFlag.contains(.suspend) { return false }
+        if header.sysFlag.contains(.commitOffset) && header.commitOffset >= 0 {
+            controller.offsets.commit(
+                group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)
+        }
+        responder.respond(
+            Self.pullResponse(to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection))
+        return true
+    }
+
+    /// The PULL_MESSAGE answer for a store read.
+    static func pullResponse(
+        to request: RemotingCommand, code: ResponseCode, nextBeginOffset: Int64, result: GetMessageResult,
+        connection: RemotingConnection
+    ) -> RemotingCommand {
         let responseHeader = PullMessageResponseHeader(
             suggestWhichBrokerId: 0, nextBeginOffset: nextBeginOffset, minOffset: result.minOffset,
             maxOffset: result.maxOffset)
         let body: ByteBuffer? = code == .success ? result.body(allocator: connection.channel.allocator) : nil
         return .response(to: request, code: code, header: responseHeader, body: body)
+    }
+
+    /// What a pull resolved to before the store is read.
+    enum PullStep {
+        /// Answer at once (a refusal).
+        case answer(RemotingCommand)
+        /// Read with this SQL filter, or these tag codes (nil = every tag).
+        case read(SQLFilter?, Set<Int64>?)
+        /// The consumer group would be created (a file write): run in a task.
+        case needsTask
+    }
+
+    /// Permission, group, topic, queue and subscription checks of a pull, and its filter.
+    func preparePull(_ request: RemotingCommand, header: PullMessageRequestHeader, mayCreate: Bool) throws -> PullStep {
+        let configuration = controller.configuration
+        guard configuration.brokerPermission.contains(.read) else {
+            return .answer(.response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] pulling message is forbidden"))
+        }
+        let existing = controller.groups.existing(header.consumerGroup)
+        guard existing != nil || mayCreate else { return .needsTask }
+        guard let group = try existing ?? controller.groups.group(header.consumerGroup) else {
+            return .answer(.response(
+                to: request, code: .subscriptionGroupNotExist,
+                remark: "subscription group [\(header.consumerGroup)] does not exist"))
+        }
+        guard group.consumeEnable else {
+            return .answer(.response(to: request, code: .noPermission, remark: "subscription group no permission, \(header.consumerGroup)"))
+        }
+        guard let topicConfig = controller.topics.topic(header.topic) else {
+            return .answer(.response(to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!"))
+        }
+        guard topicConfig.perm.contains(.read) else {
+            return .answer(.response(to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden"))
+        }
+        guard header.queueId >= 0, header.queueId < topicConfig.readQueueNums else {
+            return .answer(.response(
+                to: request, code: .systemError,
+                remark: "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]"))
+        }
+
+        let subscription: SubscriptionData
+        if header.sysFlag.contains(.subscription) {
+            subscription = SubscriptionData(
+                topic: header.topic, subString: header.subscription ?? "*",
+                expressionType: header.expressionType.flatMap { $0.isEmpty ? nil : $0 } ?? "TAG")
+        } else if let known = controller.consumers.group(header.consumerGroup)?.subscriptions[header.topic] {
+            subscription = known
+        } else {
+            return .answer(.response(
+                to: request, code: .subscriptionNotExist,
+                remark: "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)"))
+        }
+        let sqlFilter: SQLFilter?
+        switch subscription.expressionType.uppercased() {
+        case "TAG", "":
+            sqlFilter = nil
+        case "SQL92":
+            do {
+                sqlFilter = try controller.sqlFilters.filter(
+                    group: header.consumerGroup, topic: header.topic, expression: subscription.subString)
+            } catch {
+                return .answer(.response(to: request, code: .subscriptionParseFailed, remark: error.message))
+            }
+        default:
+            return .answer(.response(
+                to: request, code: .subscriptionParseFailed,
+                remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)"))
+        }
+        let tagsCodes: Set<Int64>? =
+            sqlFilter != nil || subscription.tagsSet.isEmpty
+            ? nil : Set(subscription.tagsSet.map { TagHashCode.tagsCode($0) })
+
+        return .read(sqlFilter, tagsCodes)
     }
 
     /// The response code and next offset for a store read, as RocketMQ's broker answers them.

@@ -7,62 +7,153 @@ import Logging
 import NIOCore
 
 extension BrokerProcessor {
+    /// What a send request resolved to before anything is stored.
+    enum SendStep {
+        /// Answer at once (a refusal).
+        case answer(RemotingCommand)
+        /// Store these messages, then answer with ``SendPlan/response(to:)``.
+        case store(SendPlan)
+        /// The request would create a topic or group (file writes): run it in a task.
+        case needsTask
+    }
+
+    /// The messages a send stores and how to answer once they are stored.
+    struct SendPlan {
+        var request: RemotingCommand
+        var queueId: Int32
+        var messages: [StoredMessage]
+
+        /// The answer for stored messages.
+        func response(messages appended: [AppendedMessage], status: PutMessageStatus) -> RemotingCommand {
+            guard let first = appended.first else {
+                return .response(to: request, code: .messageIllegal, remark: "the batch holds no message")
+            }
+            let responseHeader = SendMessageResponseHeader(
+                msgId: appended.map(\.offsetMessageID.description).joined(separator: ","), queueId: queueId,
+                queueOffset: first.queueOffset)
+            let code: ResponseCode = status == .flushDiskTimeout ? .flushDiskTimeout : .success
+            return .response(to: request, code: code, header: responseHeader)
+        }
+    }
+
     /// SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE (RocketMQ `SendMessageProcessor`).
     func sendMessage(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) async throws
         -> RemotingCommand
     {
+        switch try prepareSend(request, connection: connection, store: store, mayCreate: true) {
+        case .answer(let response):
+            return response
+        case .needsTask:
+            return .response(to: request, code: .systemError, remark: "send could not be prepared")
+        case .store(let plan):
+            let result: PutMessageResult
+            do {
+                result = try await store.putMessages(plan.messages)
+            } catch {
+                return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
+            }
+            return plan.response(messages: result.messages, status: result.status)
+        }
+    }
+
+    /// A send on the event loop: appends (a memory copy into the mapped log under a short lock)
+    /// and answers at once with async flush, or once the group commit has flushed with sync
+    /// flush. Sends that would create a topic or group go to a task instead.
+    func sendOnEventLoop(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore, responder: RemotingResponder
+    ) -> Bool {
+        let plan: SendPlan
+        do {
+            switch try prepareSend(request, connection: connection, store: store, mayCreate: false) {
+            case .needsTask: return false
+            case .answer(let response):
+                responder.respond(response)
+                return true
+            case .store(let prepared): plan = prepared
+            }
+        } catch {
+            responder.respond(.response(to: request, code: .systemError, remark: "\(error)"))
+            return true
+        }
+        let appended: [AppendedMessage]
+        do {
+            appended = try store.appendMessages(plan.messages)
+        } catch {
+            responder.respond(.response(to: request, code: Self.responseCode(for: error), remark: error.message))
+            return true
+        }
+        store.whenFlushed(appended) { outcome in
+            switch outcome {
+            case .success(let status): responder.respond(plan.response(messages: appended, status: status))
+            case .failure(let error):
+                responder.respond(.response(to: request, code: Self.responseCode(for: error), remark: error.message))
+            }
+        }
+        return true
+    }
+
+    /// Everything a send does before storing: header, permissions, topic, queue, properties,
+    /// retry/DLQ routing, batch unpacking, delay/timer/transaction routing. With `mayCreate`
+    /// false it answers ``SendStep/needsTask`` instead of creating a topic or group.
+    func prepareSend(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore, mayCreate: Bool
+    ) throws -> SendStep {
         let header = try SendMessageRequestHeader(request: request)
         let configuration = controller.configuration
 
         guard configuration.brokerPermission.contains(.write) else {
-            return .response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] sending message is forbidden")
+            return .answer(.response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] sending message is forbidden"))
         }
         do {
             try TopicValidator.validate(header.topic)
         } catch {
-            return .response(to: request, code: .messageIllegal, remark: "illegal topic: \(error.message)")
+            return .answer(.response(to: request, code: .messageIllegal, remark: "illegal topic: \(error.message)"))
         }
         if Self.systemTopics.contains(header.topic) {
-            return .response(to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden")
+            return .answer(.response(to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden"))
         }
         guard let body = request.body else {
-            return .response(to: request, code: .messageIllegal, remark: "the message body is empty")
+            return .answer(.response(to: request, code: .messageIllegal, remark: "the message body is empty"))
         }
         guard body.readableBytes <= configuration.store.maxMessageSize else {
-            return .response(
+            return .answer(.response(
                 to: request, code: .messageIllegal,
-                remark: "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)")
+                remark: "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)"))
         }
 
         var topic = header.topic
+        // Retry topics (and the dead-letter topics they lead to) may create topics and groups.
+        guard mayCreate || !topic.hasPrefix(TopicConfigManager.retryPrefix) else { return .needsTask }
         var topicConfig: TopicConfig
         if let existing = controller.topics.topic(topic) {
             topicConfig = existing
+        } else if !mayCreate {
+            return .needsTask
         } else if configuration.autoCreateTopicEnable || topic.hasPrefix(TopicConfigManager.retryPrefix),
             let created = try createTopicOnSend(header)
         {
             topicConfig = created
         } else {
-            return .response(
+            return .answer(.response(
                 to: request, code: .topicNotExist,
-                remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)")
+                remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)"))
         }
         guard topicConfig.perm.contains(.write) else {
-            return .response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden")
+            return .answer(.response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden"))
         }
         var queueId = header.queueId
         if queueId < 0 { queueId = Int32.random(in: 0..<max(1, topicConfig.writeQueueNums)) }
         guard queueId < topicConfig.writeQueueNums else {
-            return .response(
+            return .answer(.response(
                 to: request, code: .systemError,
-                remark: "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)")
+                remark: "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)"))
         }
 
         var properties = MessageProperties.parse(header.properties ?? "")
         properties.removeValue(forKey: MessagePropertyKey.wait)
         properties[MessagePropertyKey.cluster] = configuration.clusterName
         if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix) {
-            return .response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional")
+            return .answer(.response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional"))
         }
 
         // A retry message that failed too often goes to the group's dead-letter topic.
@@ -91,7 +182,7 @@ extension BrokerProcessor {
             switch Self.unpackBatch(template, maxSize: configuration.maxFrameLength) {
             case .success(let unpacked): messages = unpacked
             case .failure(let error):
-                return .response(to: request, code: .messageIllegal, remark: "invalid batch body: \(error)")
+                return .answer(.response(to: request, code: .messageIllegal, remark: "invalid batch body: \(error)"))
             }
         } else {
             messages = [template]
@@ -103,22 +194,9 @@ extension BrokerProcessor {
             let now = controller.clock.nowMillis()
             toStore = try messages.map { message throws(CometError) in try controller.scheduler.route(message, now: now) }
         } catch {
-            return .response(to: request, code: .messageIllegal, remark: error.message)
+            return .answer(.response(to: request, code: .messageIllegal, remark: error.message))
         }
-        let result: PutMessageResult
-        do {
-            result = try await store.putMessages(toStore)
-        } catch {
-            return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
-        }
-        guard let first = result.messages.first else {
-            return .response(to: request, code: .messageIllegal, remark: "the batch holds no message")
-        }
-        let responseHeader = SendMessageResponseHeader(
-            msgId: result.messages.map(\.offsetMessageID.description).joined(separator: ","), queueId: queueId,
-            queueOffset: first.queueOffset)
-        let code: ResponseCode = result.status == .flushDiskTimeout ? .flushDiskTimeout : .success
-        return .response(to: request, code: code, header: responseHeader)
+        return .store(SendPlan(request: request, queueId: queueId, messages: toStore))
     }
 
     /// Topics producers may not write to directly.

@@ -46,6 +46,38 @@ package struct BrokerProcessor: RequestProcessor {
         }
     }
 
+    /// Answers on the event loop what needs no waiting and touches no files: sends that append
+    /// to existing topics, pulls of data in the page cache that find messages, offset queries
+    /// and commits. Everything else runs ``process(_:connection:)`` in a task.
+    package func processOnEventLoop(
+        _ request: RemotingCommand, connection: RemotingConnection, responder: RemotingResponder
+    ) -> Bool {
+        guard let store = controller.store else { return false }
+        switch request.requestCode {
+        case .sendMessage, .sendMessageV2, .sendBatchMessage:
+            return sendOnEventLoop(request, connection: connection, store: store, responder: responder)
+        case .pullMessage:
+            return pullOnEventLoop(request, connection: connection, store: store, responder: responder)
+        case .updateConsumerOffset:
+            responder.respond(Self.answering(request) { try updateConsumerOffset(request) })
+            return true
+        case .getMaxOffset, .getMinOffset:
+            responder.respond(Self.answering(request) { try queueOffsets(request, store: store) })
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The response of `body`, or SYSTEM_ERROR with the error as its remark (as for tasks).
+    static func answering(_ request: RemotingCommand, _ body: () throws -> RemotingCommand) -> RemotingCommand {
+        do {
+            return try body()
+        } catch {
+            return .response(to: request, code: .systemError, remark: "\(error)")
+        }
+    }
+
     package func connectionClosed(_ connection: RemotingConnection) {
         controller.producers.connectionClosed(connection)
         for group in controller.consumers.connectionClosed(connection) {
