@@ -132,6 +132,13 @@ struct ClientTests {
 
             let consumer = PullConsumer(group: "PCG", configuration: clientConfiguration(namesrv, "pc"))
             try await consumer.start()
+            // The auto-created topic reaches the name server with the broker's next registration,
+            // which runs in the background (as upstream): wait until it is routable.
+            try await withTimeout(.seconds(5)) {
+                while (try? await consumer.queues(of: "Batched"))?.isEmpty ?? true {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
             let queue = result.queue
             try await consumer.assign([queue], from: .earliest)
             let polled = try await consumer.poll()
