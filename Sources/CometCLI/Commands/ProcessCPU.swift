@@ -13,7 +13,7 @@ enum ProcessCPU {
     /// User + system seconds of this process, every thread included.
     static func ownSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
