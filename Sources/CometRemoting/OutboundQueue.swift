@@ -50,8 +50,11 @@ final class OutboundQueue: Sendable {
     private func drain() {
         // Taken out of the box (not copied) so the arrays stay uniquely referenced: appending to
         // a shared array would copy it.
-        var local = loopState.value ?? LoopState(context: Self.encoderContext(of: channel))
+        var local = loopState.value ?? LoopState()
         loopState.value = nil
+        // Looked up until found: writing bytes on the channel would pass them through the
+        // command encoder, which only takes commands.
+        if local.context == nil { local.context = Self.encoderContext(of: channel) }
         var batch: [ByteBuffer] = []
         swap(&batch, &local.spare)
         state.withLock { state in

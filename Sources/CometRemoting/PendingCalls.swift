@@ -1,6 +1,6 @@
 import CometCore
-package import CometProtocol
-package import NIOCore
+import CometProtocol
+import NIOCore
 
 /// The calls a connection waits on, by `opaque`, and the one timer that fails them when late.
 ///

@@ -60,7 +60,8 @@ package final class RemotingConnection: Sendable {
         code: Int32, timeout: Duration, capacity: Int, encode: (Int32, inout ByteBuffer) -> ByteBuffer?
     ) async throws -> RemotingCommand {
         let promise = channel.eventLoop.makePromise(of: RemotingCommand.self)
-        let deadline = NIODeadline.now() + .nanoseconds(min(timeout.nanoseconds, Self.longestTimeout))
+        // The loop's clock (virtual on testing loops), as the timer that fires runs on it.
+        let deadline = channel.eventLoop.now + .nanoseconds(min(timeout.nanoseconds, Self.longestTimeout))
         let opaque: Int32
         let timer: PendingCalls.TimerRequest?
         do {
@@ -153,7 +154,8 @@ package final class RemotingConnection: Sendable {
 
     /// Fails the calls whose deadline passed and re-arms the timer for the next deadline.
     private func sweep(generation: UInt64) {
-        let (expired, next) = calls.withLock { $0.expire(now: .now(), generation: generation) }
+        let now = channel.eventLoop.now
+        let (expired, next) = calls.withLock { $0.expire(now: now, generation: generation) }
         for call in expired {
             call.promise.fail(
                 CometError(
