@@ -26,6 +26,9 @@ let nioPosix = product("NIOPosix", "swift-nio")
 let logging = product("Logging", "swift-log")
 let lifecycle = product("ServiceLifecycle", "swift-service-lifecycle")
 let inMemoryLogging = product("InMemoryLogging", "swift-log")
+let crypto = product("Crypto", "swift-crypto")
+let nioSSL = product("NIOSSL", "swift-nio-ssl")
+let yams = product("Yams", "Yams")
 
 let package = Package(
     name: "comet",
@@ -44,22 +47,25 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
         comet("CometCore", [nioCore, logging]),
         // Layer 1: wire format (NIOCore only) and storage (no networking).
-        comet("CometProtocol", ["CometCore", nioCore]),
+        comet("CometProtocol", ["CometCore", nioCore, crypto]),
         comet("CometStore", ["CometCore", nioCore, nioPosix, logging, lifecycle]),
         // Layer 2: TCP transport.
-        comet("CometRemoting", ["CometCore", "CometProtocol", nioCore, nioPosix, logging, lifecycle]),
+        comet("CometRemoting", ["CometCore", "CometProtocol", nioCore, nioPosix, nioSSL, logging, lifecycle]),
         // Layer 3: server roles.
         comet("CometNameServer", ["CometCore", "CometProtocol", "CometRemoting", nioCore, logging, lifecycle]),
         comet(
             "CometBroker",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging, lifecycle,
-                product("CompressNIO", "compress-nio"),
+                product("CompressNIO", "compress-nio"), yams,
             ]),
         comet(
             "CometClient",
@@ -106,7 +112,7 @@ let package = Package(
              product("NIOTestUtils", "swift-nio"), product("PropertyBased", "swift-property-based")]),
         tests("CometRemotingTests", ["CometCore", "CometProtocol", "CometRemoting", "CometTestSupport", nioCore]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
-        tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol", nioCore]),
+        tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol"]),
         tests(
             "CometBrokerTests",
             [

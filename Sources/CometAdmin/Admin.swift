@@ -177,7 +177,7 @@ package final class Admin: Sendable {
         return try decode { () throws(CometError) in try ClusterInfo(body: response.body) }
     }
 
-    private func masterAddresses(cluster: String?) async throws(ClientError) -> [String] {
+    func masterAddresses(cluster: String?) async throws(ClientError) -> [String] {
         let info = try await clusterInfo()
         let names = cluster.map { info.clusterAddrTable[$0] ?? [] } ?? Array(info.brokerAddrTable.keys)
         return names.sorted().compactMap { info.brokerAddrTable[$0]?.masterAddr }
@@ -205,7 +205,7 @@ package final class Admin: Sendable {
         return try decode { () throws(CometError) in try response.decodeHeader(OffsetResponseHeader.self).value }
     }
 
-    private func check(_ response: RemotingCommand) throws(ClientError) {
+    func check(_ response: RemotingCommand) throws(ClientError) {
         guard response.responseCode == .success else {
             throw ClientError(.brokerError, response.remark ?? "\(response.responseCode)", responseCode: response.code)
         }

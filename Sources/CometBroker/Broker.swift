@@ -18,6 +18,8 @@ package final class Broker: Service {
     private let server: RemotingServer
     private let client: RemotingClient
     private let logger: Logger
+    /// The plain ACL, when enabled; its file is watched while the broker runs.
+    private let acl: AccessValidator?
 
     package init(
         configuration: BrokerConfiguration, clock: WallClock = .system, logger: Logger,
@@ -25,11 +27,20 @@ package final class Broker: Service {
     ) throws(CometError) {
         controller = try BrokerController(configuration: configuration, clock: clock, logger: logger)
         self.logger = logger
+        let (processor, acl) = try Self.makeProcessor(controller: controller, logger: logger)
+        self.acl = acl
         server = RemotingServer(
             configuration: RemotingServerConfiguration(
-                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength),
-            processor: BrokerProcessor(controller: controller), logger: logger, eventLoopGroup: eventLoopGroup)
-        client = RemotingClient(logger: logger, eventLoopGroup: eventLoopGroup)
+                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls),
+            processor: processor, logger: logger, eventLoopGroup: eventLoopGroup)
+        // Upstream's broker talks TLS to name servers in enforcing mode, trusting any certificate; it
+        // presents its own certificate in case the name server asks for one.
+        let outgoingTLS =
+            configuration.tls.mode == .enforcing
+            ? ClientTLSSettings(
+                verifyServer: false, certificatePath: configuration.tls.certificatePath,
+                privateKeyPath: configuration.tls.privateKeyPath) : nil
+        client = RemotingClient(configuration: .init(tls: outgoingTLS), logger: logger, eventLoopGroup: eventLoopGroup)
     }
 
     /// The bound address once running.
@@ -49,6 +60,10 @@ package final class Broker: Service {
                 defer { logger.debug("broker services started") }
                 group.addTask { await registrar.run() }
                 group.addTask { await self.housekeeping(store: store) }
+                if let acl {
+                    let interval = controller.configuration.acl.reloadInterval
+                    group.addTask { await cancelWhenGracefulShutdown { await acl.watch(every: interval) } }
+                }
                 try addMessageServices(to: &group, store: store)
                 controller.topicsChanged()
             }

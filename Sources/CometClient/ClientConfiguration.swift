@@ -12,6 +12,10 @@ public struct ClientConfiguration: Sendable {
     public var routeRefreshInterval: Duration
     /// How often the client heartbeats every broker it knows.
     public var heartbeatInterval: Duration
+    /// ACL credentials: when set, every request is signed (RocketMQ's plain ACL). Default: none.
+    public var credentials: Credentials?
+    /// Connect with TLS when set. Default: plaintext.
+    public var tls: TLSOptions?
 
     /// A configuration for the given name servers (e.g. `["127.0.0.1:9876"]`).
     public init(

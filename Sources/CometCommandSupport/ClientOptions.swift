@@ -11,8 +11,11 @@ package struct ClientOptions: ParsableArguments {
 
     package init() {}
 
+    /// Credentials and TLS.
+    @OptionGroup package var connection: ConnectionOptions
+
     /// The client configuration these options describe.
-    package var configuration: ClientConfiguration { ClientConfiguration(namesrvAddr: namesrv) }
+    package var configuration: ClientConfiguration { connection.apply(to: ClientConfiguration(namesrvAddr: namesrv)) }
 
     package func validate() throws {
         guard !ClientConfiguration(namesrvAddr: namesrv).nameServers.isEmpty else {

@@ -25,7 +25,7 @@ package final class NameServer: Service {
             kvConfig: try KVConfigManager(path: configuration.kvConfigPath), clock: clock, logger: logger)
         self.server = RemotingServer(
             configuration: RemotingServerConfiguration(
-                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength),
+                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls),
             processor: processor, logger: logger, eventLoopGroup: eventLoopGroup)
     }
 

@@ -13,12 +13,15 @@ package struct NameServerConfiguration: Sendable {
     package var kvConfigPath: String?
     /// Largest accepted frame (default 16 MiB).
     package var maxFrameLength: Int
+    /// TLS on the port (RocketMQ's `tls.server.*`); disabled by default. Upstream's name server has no ACL.
+    package var tls: TLSSettings
 
     package init(
         listen: HostAndPort = HostAndPort(host: "0.0.0.0", port: 9876), brokerExpiry: Duration = .seconds(120),
         scanInterval: Duration = .seconds(10), kvConfigPath: String? = nil,
-        maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength
+        maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength, tls: TLSSettings = TLSSettings()
     ) {
+        self.tls = tls
         self.listen = listen
         self.brokerExpiry = brokerExpiry
         self.scanInterval = scanInterval
@@ -37,5 +40,6 @@ package struct NameServerConfiguration: Sendable {
         guard maxFrameLength >= 1024 else {
             throw CometError(.invalidConfiguration, "max frame length must be at least 1024 bytes")
         }
+        try tls.validate()
     }
 }

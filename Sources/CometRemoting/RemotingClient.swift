@@ -1,18 +1,28 @@
-import CometCore
+package import CometCore
 package import CometProtocol
 package import Logging
 package import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// Options for a ``RemotingClient``.
 package struct RemotingClientConfiguration: Sendable {
     package var connectTimeout: Duration
     package var maxFrameLength: Int
+    /// Connect with TLS when set.
+    package var tls: ClientTLSSettings?
+    /// Signs every request (plain ACL credentials) when set.
+    package var signer: RequestSigner?
 
-    package init(connectTimeout: Duration = .seconds(3), maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength) {
+    package init(
+        connectTimeout: Duration = .seconds(3), maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength,
+        tls: ClientTLSSettings? = nil, signer: RequestSigner? = nil
+    ) {
         self.connectTimeout = connectTimeout
         self.maxFrameLength = maxFrameLength
+        self.tls = tls
+        self.signer = signer
     }
 }
 
@@ -32,7 +42,7 @@ package final class RemotingClient: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let requestHandler: RequestHandler?
-    private let connections = Mutex<[String: Entry]>([:])
+    private let connections = Mutex<[String: EventLoopFuture<RemotingConnection>]>([:])
     private let isShutdown = Atomic<Bool>(false)
     private let pushed: AsyncStream<(RemotingCommand, RemotingConnection)>
     private let pushedSink: AsyncStream<(RemotingCommand, RemotingConnection)>.Continuation
@@ -64,12 +74,20 @@ package final class RemotingClient: Sendable {
     package func invoke(_ request: RemotingCommand, to address: String, timeout: Duration) async throws
         -> RemotingCommand
     {
-        try await connection(to: address).invoke(request, timeout: timeout)
+        try await connection(to: address).invoke(signed(request), timeout: timeout)
     }
 
     /// Sends a oneway request to `address`.
     package func invokeOneway(_ request: RemotingCommand, to address: String) async throws {
-        try await connection(to: address).invokeOneway(request)
+        try await connection(to: address).invokeOneway(signed(request))
+    }
+
+    /// `request` with the ACL signature added, when credentials are configured.
+    package func signed(_ request: RemotingCommand) -> RemotingCommand {
+        guard let signer = configuration.signer else { return request }
+        var request = request
+        signer.sign(&request)
+        return request
     }
 
     /// The open connection to `address`, connecting if there is none.
@@ -77,31 +95,15 @@ package final class RemotingClient: Sendable {
         guard !isShutdown.load(ordering: .relaxed) else {
             throw CometError(.shutdown, "the remoting client is shut down")
         }
-        // Fast path: an established connection is returned without awaiting its future again.
-        let entry = connections.withLock { table -> Entry in
+        let future = connections.withLock { table in
             if let existing = table[address] { return existing }
             let future = connect(address)
-            table[address] = .connecting(future)
-            return .connecting(future)
-        }
-        let future: EventLoopFuture<RemotingConnection>
-        switch entry {
-        case .ready(let connection, let connected):
-            if connection.isActive { return connection }
-            future = connected
-        case .connecting(let connecting):
-            future = connecting
+            table[address] = future
+            return future
         }
         do {
             let connection = try await future.get()
-            if connection.isActive {
-                connections.withLock { table in
-                    if case .connecting(let current) = table[address], current === future {
-                        table[address] = .ready(connection, future)
-                    }
-                }
-                return connection
-            }
+            if connection.isActive { return connection }
             forget(address, future)
             return try await self.connection(to: address)
         } catch {
@@ -117,7 +119,7 @@ package final class RemotingClient: Sendable {
         pushedSink.finish()
         let futures = connections.withLock { table in
             defer { table.removeAll() }
-            return table.values.map(\.future)
+            return Array(table.values)
         }
         for future in futures {
             if let connection = try? await future.get() { try? await connection.channel.close() }
@@ -126,19 +128,7 @@ package final class RemotingClient: Sendable {
 
     private func forget(_ address: String, _ future: EventLoopFuture<RemotingConnection>) {
         connections.withLock { table in
-            if table[address]?.future === future { table.removeValue(forKey: address) }
-        }
-    }
-
-    /// A connection being opened, or open (with the future that opened it, which identifies it).
-    private enum Entry {
-        case connecting(EventLoopFuture<RemotingConnection>)
-        case ready(RemotingConnection, EventLoopFuture<RemotingConnection>)
-
-        var future: EventLoopFuture<RemotingConnection> {
-            switch self {
-            case .connecting(let future), .ready(_, let future): return future
-            }
+            if table[address] === future { table.removeValue(forKey: address) }
         }
     }
 
@@ -154,12 +144,23 @@ package final class RemotingClient: Sendable {
         let logger = self.logger
         let handler = requestHandler
         let pushedSink = self.pushedSink
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = try configuration.tls?.makeClientContext()
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        let serverName = IPAddress.isLiteral(target.host) ? nil : target.host
         return ClientBootstrap(group: loop)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.nanoseconds)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let connection = RemotingConnection(channel: channel)
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(RemotingFrameDecoder(maxFrameLength: maxFrameLength)),
                         RemotingCommandEncoder(),

@@ -12,10 +12,16 @@ package struct RemotingServerConfiguration: Sendable {
     package var listen: HostAndPort
     /// Frames above this size close the connection (RocketMQ's default: 16 MiB).
     package var maxFrameLength: Int
+    /// TLS on this port (RocketMQ's `tls.server.*`); disabled by default.
+    package var tls: TLSSettings
 
-    package init(listen: HostAndPort, maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength) {
+    package init(
+        listen: HostAndPort, maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength,
+        tls: TLSSettings = TLSSettings()
+    ) {
         self.listen = listen
         self.maxFrameLength = maxFrameLength
+        self.tls = tls
     }
 }
 
@@ -57,6 +63,13 @@ package final class RemotingServer: Service {
         let (requests, continuation) = AsyncStream<(RemotingCommand, RemotingConnection)>.makeStream()
         let maxFrameLength = configuration.maxFrameLength
         let logger = self.logger
+        let tls: TLSModeHandler.Factory?
+        do {
+            tls = try TLSModeHandler.Factory(configuration.tls, logger: logger)
+        } catch {
+            bound.fail(error)
+            throw error
+        }
         let serverChannel: any Channel
         do {
             serverChannel = try await ServerBootstrap(group: group)
@@ -68,6 +81,7 @@ package final class RemotingServer: Service {
                     channel.eventLoop.makeCompletedFuture {
                         let connection = RemotingConnection(channel: channel)
                         self.connections.withLock { $0[connection.id] = connection }
+                        if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(RemotingFrameDecoder(maxFrameLength: maxFrameLength)),
                             RemotingCommandEncoder(),

@@ -7,9 +7,9 @@ extension BrokerConfiguration {
         "brokerIP2", "haListenPort", "sendMessageThreadPoolNums", "pullMessageThreadPoolNums",
         "useReentrantLockWhenPutMessage", "transientStorePoolEnable", "warmMapedFileEnable", "slaveReadEnable",
         "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile", "enablePropertyFilter",
-        "traceTopicEnable", "aclEnable", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills",
+        "traceTopicEnable", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills",
         "maxTransferCountOnMessageInDisk", "maxTransferBytesOnMessageInDisk", "fetchNamesrvAddrByAddressServer",
-        "rocketmqHome", "enableDLegerCommitLog", "clientManageThreadPoolNums", "maxOffsetReportRetryTimes",
+        "enableDLegerCommitLog", "clientManageThreadPoolNums", "maxOffsetReportRetryTimes",
     ]
 
     /// Applies RocketMQ `broker.conf` keys (`key=value` lines; `#` comments).
@@ -106,6 +106,10 @@ extension BrokerConfiguration {
         case "transactionCheckInterval": transactionCheckInterval = .milliseconds(try int(100...86_400_000))
         case "transactionTimeOut": transactionTimeout = .milliseconds(try int(0...86_400_000))
         case "transactionCheckMax": transactionCheckMax = Int32(try int(0...10_000))
+        case "aclEnable": acl.enabled = try bool()
+        case "rocketmqHome": acl.rocketmqHome = value
+        case _ where key.hasPrefix("tls."):
+            if !tls.apply(key: key, value: value) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
         default:
             if Self.ignoredKeys.contains(key) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
             return "unknown broker.conf key '\(key)' (line \(line)) is ignored"

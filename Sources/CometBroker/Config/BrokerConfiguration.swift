@@ -53,6 +53,10 @@ package struct BrokerConfiguration: Sendable {
     package var transactionTimeout: Duration = .seconds(6)
     /// `transactionCheckMax`: checks before a half message is discarded (default 15).
     package var transactionCheckMax: Int32 = 15
+    /// Plain ACL (`aclEnable`, `--acl FILE`); off by default. See ``ACLSettings``.
+    package var acl = ACLSettings()
+    /// TLS on the remoting port (`tls.server.*`, `--tls-*`); disabled by default.
+    package var tls = TLSSettings()
 
     package init(dataDirectory: String) {
         store = MessageStoreConfiguration(rootDirectory: dataDirectory)
@@ -91,5 +95,7 @@ package struct BrokerConfiguration: Sendable {
         } catch {
             throw CometError(.invalidConfiguration, "store: \(error.message)")
         }
+        try tls.validate()
+        _ = try acl.resolvedFile()
     }
 }

@@ -10,7 +10,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Administer a cluster: topics, routes, queue offsets, consumer group lag, cluster layout.",
         subcommands: [Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
-                      GroupProgress.self, ResetOffset.self, DeadLetters.self])
+                      GroupProgress.self, ResetOffset.self, DeadLetters.self, ACL.self])
 
     struct Common: ParsableArguments {
         @Option(name: [.short, .customLong("namesrv")], help: "Name server addresses, HOST:PORT separated by ';'.")
@@ -19,9 +19,14 @@ struct AdminCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @OptionGroup var connection: ConnectionOptions
+
+        /// The client configuration these options name (name servers, credentials, TLS).
+        var clientConfiguration: ClientConfiguration { connection.apply(to: ClientConfiguration(namesrvAddr: namesrv)) }
+
         func admin() -> Admin {
             bootstrapQuietLogging()
-            return Admin(configuration: ClientConfiguration(namesrvAddr: namesrv))
+            return Admin(configuration: clientConfiguration)
         }
 
         func output<T: Encodable>(_ value: T, table: () -> String) throws {
@@ -152,7 +157,7 @@ struct AdminCommand: AsyncParsableCommand {
             let admin = common.admin()
             if resend {
                 let count = try await admin.resendDeadLetters(
-                    of: group, configuration: ClientConfiguration(namesrvAddr: common.namesrv))
+                    of: group, configuration: common.clientConfiguration)
                 await admin.shutdown()
                 try common.output(["resent": count]) { "re-sent \(count) message(s) of %DLQ%\(group)" }
             } else {

@@ -31,6 +31,7 @@ struct NamesrvCommand: AsyncParsableCommand {
     @Option(help: "Largest accepted frame in bytes; bigger frames close the connection.")
     var maxFrameSize: Int = 16 * 1024 * 1024
 
+    @OptionGroup var tls: TLSServerOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -45,7 +46,7 @@ struct NamesrvCommand: AsyncParsableCommand {
         let configuration = NameServerConfiguration(
             listen: listen, brokerExpiry: .milliseconds(Int64(brokerExpiry * 1000)),
             scanInterval: .milliseconds(Int64(scanInterval * 1000)), kvConfigPath: kvConfig,
-            maxFrameLength: maxFrameSize)
+            maxFrameLength: maxFrameSize, tls: try tls.apply(to: TLSSettings()))
         try await exitOnFailure {
             let nameServer = try NameServer(configuration: configuration, logger: logger)
             let group = ServiceGroup(

@@ -32,7 +32,8 @@ struct StandaloneCommand: AsyncParsableCommand {
             let nameServer = try NameServer(
                 configuration: NameServerConfiguration(
                     listen: namesrvListen,
-                    kvConfigPath: brokerConfiguration.dataDirectory + "/namesrv/kvConfig.json"),
+                    kvConfigPath: brokerConfiguration.dataDirectory + "/namesrv/kvConfig.json",
+                    tls: brokerConfiguration.tls),
                 logger: Logger(label: "comet.namesrv"))
             let service = StandaloneService(nameServer: nameServer) { address in
                 var configuration = brokerConfiguration

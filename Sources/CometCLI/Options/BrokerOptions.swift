@@ -33,6 +33,11 @@ struct BrokerOptions: ParsableArguments {
 
     enum FlushArgument: String, ExpressibleByArgument, CaseIterable { case async, sync }
 
+    @Option(help: "Turn on plain ACL with this RocketMQ plain_acl.yml (reloaded when it changes). aclEnable=true in --config uses <rocketmqHome or $ROCKETMQ_HOME>/conf/plain_acl.yml.")
+    var acl: String?
+
+    @OptionGroup var tls: TLSServerOptions
+
     /// The broker configuration from `--config` and the flags; `nameServers` replaces any from the file.
     func configuration(defaultData: String, nameServers: [HostAndPort]?, logger: Logger) throws -> BrokerConfiguration {
         var configuration = BrokerConfiguration(dataDirectory: defaultData)
@@ -54,6 +59,8 @@ struct BrokerOptions: ParsableArguments {
         if let advertise { configuration.advertisedHost = advertise }
         if let flush { configuration.store.flushMode = flush == .sync ? .sync : .async }
         if let nameServers { configuration.nameServers = nameServers }
+        if let acl { configuration.acl.file = acl }
+        configuration.tls = try tls.apply(to: configuration.tls)
         do {
             try configuration.validate()
         } catch {
