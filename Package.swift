@@ -112,7 +112,7 @@ let package = Package(
              product("NIOTestUtils", "swift-nio"), product("PropertyBased", "swift-property-based")]),
         tests("CometRemotingTests", ["CometCore", "CometProtocol", "CometRemoting", "CometTestSupport", nioCore]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
-        tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol"]),
+        tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol", nioCore]),
         tests(
             "CometBrokerTests",
             [

@@ -21,13 +21,34 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Seconds to run.")
     var duration: Double = 30
 
+    @Option(help: "Messages per send(batch:) call (1 = single sends).")
+    var batch = 1
+
+    @Option(
+        help: ArgumentHelp(
+            "Target send rate in msgs/s across all producers (0 = as fast as possible).",
+            discussion: """
+                With a rate, message i is due at start + i/rate; latency counts from that intended time, not \
+                from when a sender got to it, so a stall shows up in the percentiles (no coordinated omission).
+                """))
+    var rate: Double = 0
+
+    @Option(
+        name: .customLong("broker-pid"),
+        help: "PID of the broker process: report its CPU seconds per message next to the bench's own.")
+    var brokerPID: Int32?
+
     @Flag(help: "Print the final result as one JSON object.")
     var json = false
 
     func validate() throws {
         bootstrapQuietLogging()
-        guard size >= 16, producers >= 1, inflight >= 1, duration > 0 else {
-            throw ValidationError("--size must be ≥ 16, --producers, --inflight and --duration positive")
+        guard size >= 16, producers >= 1, inflight >= 1, duration > 0, batch >= 1, rate >= 0 else {
+            throw ValidationError(
+                "--size must be ≥ 16; --producers, --inflight, --batch and --duration positive; --rate ≥ 0")
+        }
+        if let brokerPID, ProcessCPU.seconds(ofProcess: brokerPID) == nil {
+            throw ValidationError("--broker-pid \(brokerPID): no such process (or /proc is not readable)")
         }
     }
 }
@@ -47,14 +68,18 @@ final class LoadRecorder: Sendable {
 
     init(size: Int) { self.size = size }
 
-    func record(micros: UInt64) {
+    /// Records `count` messages that took `micros` each (a batch counts its messages).
+    func record(micros: UInt64, count: Int = 1) {
         state.withLock { state in
-            _ = state.histogram.record(max(1, micros))
-            _ = state.interval.record(max(1, micros))
-            state.count += 1
-            state.intervalCount += 1
+            _ = state.histogram.record(max(1, micros), count: UInt64(count))
+            _ = state.interval.record(max(1, micros), count: UInt64(count))
+            state.count += count
+            state.intervalCount += count
         }
     }
+
+    /// Messages recorded so far.
+    var count: Int { state.withLock { $0.count } }
 
     func recordError() { state.withLock { $0.errors += 1 } }
 
@@ -120,9 +145,8 @@ func runWithProgress(
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
-/// Sends as fast as `inflight` allows from every producer until the deadline; bodies start with
-/// the send time (µs) so e2e consumers can measure latency.
-func produceLoad(_ options: LoadOptions, recorder: LoadRecorder, until deadline: ContinuousClock.Instant) async throws {
+/// Started producers for a load run.
+func startProducers(_ options: LoadOptions) async throws -> [Producer] {
     var producers: [Producer] = []
     for i in 0..<options.producers {
         var configuration = options.client.configuration
@@ -131,21 +155,52 @@ func produceLoad(_ options: LoadOptions, recorder: LoadRecorder, until deadline:
         try await producer.start()
         producers.append(producer)
     }
+    return producers
+}
+
+/// Microseconds since the epoch (what bodies carry, so another process can measure latency).
+func wallMicros() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1_000_000) }
+
+/// Sends from every producer until the deadline: as fast as `inflight` allows, or at `rate`.
+/// Bodies start with the send time (µs since the epoch; with a rate, the intended send time) so
+/// e2e consumers can measure latency from it.
+func produceLoad(
+    _ options: LoadOptions, producers: [Producer], recorder: LoadRecorder, until deadline: ContinuousClock.Instant
+) async {
     let topic = options.client.topic
     let size = options.size
+    let batch = options.batch
+    let pacer = options.rate > 0 ? SendPacer(rate: options.rate / Double(batch)) : nil
     await withTaskGroup(of: Void.self) { group in
         for producer in producers {
             for _ in 0..<options.inflight {
                 group.addTask {
-                    var body = [UInt8](repeating: UInt8(ascii: "x"), count: size)
-                    while ContinuousClock.now < deadline {
-                        let sentAt = UInt64(Date().timeIntervalSince1970 * 1_000_000)
-                        withUnsafeBytes(of: sentAt.bigEndian) { for i in 0..<8 { body[i] = $0[i] } }
-                        let start = ContinuousClock.now
+                    var bodies = [[UInt8]](repeating: [UInt8](repeating: UInt8(ascii: "x"), count: size), count: batch)
+                    while true {
+                        // With a rate, latency counts from the intended time, not from when this task got to it.
+                        var started = ContinuousClock.now
+                        var sentAt = wallMicros()
+                        if let pacer {
+                            guard let due = await pacer.next(until: deadline) else { break }
+                            sentAt = due.wallMicros
+                            started = due.instant
+                        } else if started >= deadline {
+                            break
+                        }
+                        for i in 0..<batch {
+                            withUnsafeBytes(of: sentAt.bigEndian) { for j in 0..<8 { bodies[i][j] = $0[j] } }
+                        }
                         do {
-                            _ = try await producer.send(Message(topic: topic, body: body))
-                            let elapsed = ContinuousClock.now - start
-                            recorder.record(micros: UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
+                            if batch == 1 {
+                                _ = try await producer.send(Message(topic: topic, body: bodies[0]))
+                            } else {
+                                _ = try await producer.send(batch: bodies.map { Message(topic: topic, body: $0) })
+                            }
+                            let elapsed = ContinuousClock.now - started
+                            recorder.record(
+                                micros: UInt64(max(0, elapsed.components.seconds)) * 1_000_000
+                                    + UInt64(max(0, elapsed.components.attoseconds / 1_000_000_000_000)),
+                                count: batch)
                         } catch {
                             recorder.recordError()
                             try? await Task.sleep(for: .milliseconds(100))
@@ -155,26 +210,60 @@ func produceLoad(_ options: LoadOptions, recorder: LoadRecorder, until deadline:
             }
         }
     }
-    for producer in producers { await producer.shutdown() }
+}
+
+/// Hands out send times at a fixed rate, the OpenMessaging-Benchmark way: send `i` is due at
+/// `start + i / rate` whether or not the previous ones went out in time.
+final class SendPacer: Sendable {
+    /// When one send is due, on the monotonic clock and as wall-clock µs.
+    struct Due {
+        var instant: ContinuousClock.Instant
+        var wallMicros: UInt64
+    }
+
+    private let next = Mutex<Int>(0)
+    private let interval: Duration
+    private let start = ContinuousClock.now
+    private let wallStart = wallMicros()
+
+    init(rate: Double) { interval = .nanoseconds(Int64(1e9 / rate)) }
+
+    /// Waits until the next send is due; nil once that is past `deadline`.
+    func next(until deadline: ContinuousClock.Instant) async -> Due? {
+        let index = next.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+        let offset = interval * index
+        let due = start + offset
+        guard due < deadline else { return nil }
+        if due > .now { try? await Task.sleep(until: due, tolerance: .microseconds(100)) }
+        let micros = offset.components.seconds * 1_000_000 + offset.components.attoseconds / 1_000_000_000_000
+        return Due(instant: due, wallMicros: wallStart + UInt64(micros))
+    }
 }
 
 /// `comet bench produce`.
 struct BenchProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "produce", abstract: "Send as fast as possible; report msgs/s, MB/s and send latency.")
+        commandName: "produce",
+        abstract: "Send as fast as possible (or at --rate); report msgs/s, MB/s, send latency and CPU per message.")
 
     @OptionGroup var load: LoadOptions
 
     func run() async throws {
         let recorder = LoadRecorder(size: load.size)
+        let producers = try await startProducers(load)
         let deadline = ContinuousClock.now + .milliseconds(Int64(load.duration * 1000))
         let options = load
-        let errors = Mutex<(any Error)?>(nil)
+        let cpu = CPUSample(brokerPID: load.brokerPID)
         let seconds = await runWithProgress(duration: load.duration, recorder: recorder, label: "produce", quiet: load.json) {
-            do { try await produceLoad(options, recorder: recorder, until: deadline) } catch { errors.withLock { $0 = error } }
+            await produceLoad(options, producers: producers, recorder: recorder, until: deadline)
         }
-        if let error = errors.withLock({ $0 }) { throw error }
-        printSummary(recorder.summary(seconds: seconds), json: load.json, label: "produce")
+        var summary = recorder.summary(seconds: seconds)
+        summary.merge(cpu.summary(messages: recorder.count)) { $1 }
+        for producer in producers { await producer.shutdown() }
+        printSummary(summary, json: load.json, label: "produce")
     }
 }
 
@@ -194,6 +283,7 @@ struct BenchConsumeCommand: AsyncParsableCommand {
         options.consumeFrom = .earliest
         let consumer = PushConsumer(group: group, configuration: load.client.configuration, options: options)
         try consumer.subscribe(load.client.topic)
+        let cpu = CPUSample(brokerPID: load.brokerPID)
         try await consumer.start { message in
             recorder.record(micros: 1)
             return .success
@@ -201,8 +291,10 @@ struct BenchConsumeCommand: AsyncParsableCommand {
         let seconds = await runWithProgress(duration: load.duration, recorder: recorder, label: "consume", quiet: load.json) {
             try? await Task.sleep(for: .milliseconds(Int64(self.load.duration * 1000)))
         }
+        let usage = cpu.summary(messages: recorder.count)
         await consumer.shutdown()
         var summary = recorder.summary(seconds: seconds)
+        summary.merge(usage) { $1 }
         for key in ["p50_ms", "p99_ms", "p999_ms", "max_ms"] { summary.removeValue(forKey: key) }
         printSummary(summary, json: load.json, label: "consume")
     }
@@ -211,7 +303,13 @@ struct BenchConsumeCommand: AsyncParsableCommand {
 /// `comet bench e2e`: latency from send to receipt.
 struct BenchE2ECommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "e2e", abstract: "Send and consume at once; report end-to-end latency (send → receipt).")
+        commandName: "e2e",
+        abstract: "Send and consume at once; report end-to-end latency (send → receipt).",
+        discussion: """
+            Use --rate for a fixed send rate (e.g. --rate 10000): latency then counts from each message's \
+            intended send time. Without it, senders go as fast as they can and a consumer that falls behind \
+            shows as growing latency.
+            """)
 
     @OptionGroup var load: LoadOptions
 
@@ -223,20 +321,26 @@ struct BenchE2ECommand: AsyncParsableCommand {
         try await consumer.start { message in
             guard message.body.count >= 8 else { return .success }
             let sentAt = message.body.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let now = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+            let now = wallMicros()
             e2e.record(micros: now > sentAt ? now - sentAt : 1)
             return .success
         }
+        let producers = try await startProducers(load)
         try await Task.sleep(for: .seconds(2))  // let the consumer own its queues before sending
         let deadline = ContinuousClock.now + .milliseconds(Int64(load.duration * 1000))
         let options = load
+        let cpu = CPUSample(brokerPID: load.brokerPID)
         let seconds = await runWithProgress(duration: load.duration, recorder: e2e, label: "e2e", quiet: load.json) {
-            try? await produceLoad(options, recorder: sendRecorder, until: deadline)
+            await produceLoad(options, producers: producers, recorder: sendRecorder, until: deadline)
         }
         try await Task.sleep(for: .seconds(2))
+        // Client CPU covers producing and consuming; per message sent.
+        let usage = cpu.summary(messages: sendRecorder.count)
+        for producer in producers { await producer.shutdown() }
         await consumer.shutdown()
         var summary = e2e.summary(seconds: seconds)
         summary["send"] = sendRecorder.summary(seconds: seconds)
+        summary.merge(usage) { $1 }
         printSummary(summary, json: load.json, label: "e2e")
     }
 }

@@ -42,7 +42,7 @@ package final class RemotingClient: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let requestHandler: RequestHandler?
-    private let connections = Mutex<[String: EventLoopFuture<RemotingConnection>]>([:])
+    private let connections = Mutex<[String: Entry]>([:])
     private let isShutdown = Atomic<Bool>(false)
     private let pushed: AsyncStream<(RemotingCommand, RemotingConnection)>
     private let pushedSink: AsyncStream<(RemotingCommand, RemotingConnection)>.Continuation
@@ -95,15 +95,31 @@ package final class RemotingClient: Sendable {
         guard !isShutdown.load(ordering: .relaxed) else {
             throw CometError(.shutdown, "the remoting client is shut down")
         }
-        let future = connections.withLock { table in
+        // Fast path: an established connection is returned without awaiting its future again.
+        let entry = connections.withLock { table -> Entry in
             if let existing = table[address] { return existing }
             let future = connect(address)
-            table[address] = future
-            return future
+            table[address] = .connecting(future)
+            return .connecting(future)
+        }
+        let future: EventLoopFuture<RemotingConnection>
+        switch entry {
+        case .ready(let connection, let connected):
+            if connection.isActive { return connection }
+            future = connected
+        case .connecting(let connecting):
+            future = connecting
         }
         do {
             let connection = try await future.get()
-            if connection.isActive { return connection }
+            if connection.isActive {
+                connections.withLock { table in
+                    if case .connecting(let current) = table[address], current === future {
+                        table[address] = .ready(connection, future)
+                    }
+                }
+                return connection
+            }
             forget(address, future)
             return try await self.connection(to: address)
         } catch {
@@ -119,7 +135,7 @@ package final class RemotingClient: Sendable {
         pushedSink.finish()
         let futures = connections.withLock { table in
             defer { table.removeAll() }
-            return Array(table.values)
+            return table.values.map(\.future)
         }
         for future in futures {
             if let connection = try? await future.get() { try? await connection.channel.close() }
@@ -128,7 +144,19 @@ package final class RemotingClient: Sendable {
 
     private func forget(_ address: String, _ future: EventLoopFuture<RemotingConnection>) {
         connections.withLock { table in
-            if table[address] === future { table.removeValue(forKey: address) }
+            if table[address]?.future === future { table.removeValue(forKey: address) }
+        }
+    }
+
+    /// A connection being opened, or open (with the future that opened it, which identifies it).
+    private enum Entry {
+        case connecting(EventLoopFuture<RemotingConnection>)
+        case ready(RemotingConnection, EventLoopFuture<RemotingConnection>)
+
+        var future: EventLoopFuture<RemotingConnection> {
+            switch self {
+            case .connecting(let future), .ready(_, let future): return future
+            }
         }
     }
 

@@ -90,6 +90,25 @@ struct RemotingClientTests {
         }
     }
 
+    @Test("A short timeout fires on time while a call with a longer one is still waiting")
+    func earlierDeadlineRearmsTheTimer() async throws {
+        try await withScriptedServer { address, _ in
+            let client = RemotingClient(logger: Logger(label: "test"))
+            let connection = try await client.connection(to: address)
+            let long = Task { try await connection.invoke(RemotingCommand(code: 2), timeout: .seconds(30)) }
+            let start = ContinuousClock.now
+            let error = await #expect(throws: CometError.self) {
+                _ = try await connection.invoke(RemotingCommand(code: 2), timeout: .milliseconds(200))
+            }
+            #expect(error?.code == .timeout)
+            #expect(ContinuousClock.now - start < .seconds(4))
+            // After the sweep the long call is still pending and answered (the server replies after 5 s).
+            let answer = try await long.value
+            #expect(answer.responseCode == .success)
+            await client.shutdown()
+        }
+    }
+
     @Test("The server can call the client on the same connection")
     func serverPush() async throws {
         try await withScriptedServer { address, _ in

@@ -28,6 +28,10 @@ final class ClientInstance: Sendable {
     private let heartbeatTriggers: AsyncStream<Void>
     private let heartbeatRequests: AsyncStream<Void>.Continuation
     private static let instances = Atomic<Int>(0)
+    private let routeVersion = Atomic<UInt64>(0)
+
+    /// Changes whenever a route is fetched or dropped, so views derived from routes know to recompute.
+    var routeGeneration: UInt64 { routeVersion.load(ordering: .acquiring) }
 
     init(
         configuration: ClientConfiguration, logger: Logger,
@@ -115,6 +119,7 @@ final class ClientInstance: Sendable {
                 let newBrokers = routes.withLock { routes -> Bool in
                     let known = Set(routes.values.flatMap { $0.brokerDatas.flatMap { $0.brokerAddrs.values } })
                     routes[topic] = route
+                    routeVersion.add(1, ordering: .releasing)
                     return !Set(route.brokerDatas.flatMap { $0.brokerAddrs.values }).isSubset(of: known)
                 }
                 // A broker seen for the first time learns about this client at once (it needs a
@@ -125,7 +130,10 @@ final class ClientInstance: Sendable {
                 throw ClientError(.brokerError, "invalid route data for \(topic): \(error.message)")
             }
         case .topicNotExist:
-            routes.withLock { _ = $0.removeValue(forKey: topic) }
+            routes.withLock {
+                _ = $0.removeValue(forKey: topic)
+                routeVersion.add(1, ordering: .releasing)
+            }
             return nil
         default:
             throw ClientError(
@@ -189,6 +197,36 @@ final class ClientInstance: Sendable {
     {
         do {
             return try await remoting.invoke(request, to: address, timeout: timeout ?? configuration.requestTimeout)
+        } catch {
+            throw Self.clientError(error, address)
+        }
+    }
+
+    /// Calls a broker with a request whose frame `encode` writes straight into the outbound buffer
+    /// (given the call's opaque); `capacity` sizes that buffer.
+    func call(
+        broker address: String, code: RequestCode, timeout: Duration? = nil, capacity: Int,
+        encode: (Int32, inout ByteBuffer) -> Void
+    ) async throws(ClientError) -> RemotingCommand {
+        do {
+            let connection = try await remoting.connection(to: address)
+            return try await connection.invoke(
+                code: code.rawValue, timeout: timeout ?? configuration.requestTimeout, capacity: capacity
+            ) { opaque, buffer in
+                encode(opaque, &buffer)
+                return nil
+            }
+        } catch {
+            throw Self.clientError(error, address)
+        }
+    }
+
+    /// Sends a oneway request whose frame `encode` writes, like ``call(broker:code:timeout:capacity:encode:)``.
+    func callOneway(
+        broker address: String, code: RequestCode, capacity: Int, encode: (Int32, inout ByteBuffer) -> Void
+    ) async throws(ClientError) {
+        do {
+            try await remoting.connection(to: address).invokeOneway(code: code.rawValue, capacity: capacity, encode: encode)
         } catch {
             throw Self.clientError(error, address)
         }

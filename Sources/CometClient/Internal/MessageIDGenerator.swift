@@ -29,16 +29,29 @@ final class MessageIDGenerator: Sendable {
         monthStart = Int64(timegm(&parts)) * 1000
     }
 
-    /// The next id.
+    /// The next id, written straight into the string's storage (one allocation).
     func next(nowMillis: Int64) -> String {
         let elapsed = UInt32(truncatingIfNeeded: nowMillis - monthStart)
         let count = UInt16(truncatingIfNeeded: counter.add(1, ordering: .relaxed).newValue)
-        let tail = withUnsafeBytes(of: elapsed.bigEndian) { Array($0) } + [UInt8(count >> 8), UInt8(count & 0xFF)]
-        return prefix + tail.map(Self.hex).joined()
+        let tail = UInt64(elapsed) << 16 | UInt64(count)
+        return String(unsafeUninitializedCapacity: 32) { out in
+            var i = 0
+            for byte in prefix.utf8 {
+                out[i] = byte
+                i += 1
+            }
+            // 6 tail bytes = 12 hex digits, most significant first.
+            for shift in stride(from: 44, through: 0, by: -4) {
+                out[i] = Self.digits[Int((tail >> UInt64(shift)) & 0xF)]
+                i += 1
+            }
+            return i
+        }
     }
 
+    private static let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
     private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+        String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
     }
 }

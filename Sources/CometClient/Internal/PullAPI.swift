@@ -53,44 +53,67 @@ extension ClientInstance {
             minOffset: responseHeader.minOffset, maxOffset: responseHeader.maxOffset, messages: messages)
     }
 
-    /// Decodes a pull body: stored records back to back.
+    /// Decodes a pull body: stored records back to back, read in place (no intermediate
+    /// record or body buffer); host texts are formatted once per batch, not per message.
     static func decode(_ body: ByteBuffer, brokerName: String) throws(ClientError) -> [ReceivedMessage] {
-        var body = body
-        var result: [ReceivedMessage] = []
-        while body.readableBytes >= 4 {
-            let size = Int(body.getInteger(at: body.readerIndex, as: Int32.self)!)
-            guard size > 0, let record = body.readSlice(length: size) else {
-                throw ClientError(.brokerError, "truncated message in pull response")
-            }
-            let stored: StoredMessage
-            do {
-                stored = try record.withUnsafeReadableBytes { raw throws(MessageFormatError) in
-                    try StoredMessage.decode(raw)
+        let result = body.withUnsafeReadableBytes { raw in
+            Result { () throws(ClientError) -> [ReceivedMessage] in
+                var hosts = HostTexts()
+                var messages: [ReceivedMessage] = []
+                var position = 0
+                while raw.count - position >= 4 {
+                    let record = UnsafeRawBufferPointer(rebasing: raw[position...])
+                    let header: StoredMessageHeader
+                    do {
+                        header = try StoredMessageHeader.parse(record, verifyCRC: false)
+                    } catch {
+                        throw ClientError(.brokerError, "undecodable message in pull response: \(error)")
+                    }
+                    messages.append(ReceivedMessage(header, record: record, brokerName: brokerName, hosts: &hosts))
+                    position += header.totalSize
                 }
-            } catch {
-                throw ClientError(.brokerError, "undecodable message in pull response: \(error)")
+                return messages
             }
-            result.append(ReceivedMessage(stored, brokerName: brokerName))
         }
-        return result
+        return try result.get()
+    }
+}
+
+/// The `ip:port` texts of the last store and born hosts seen: a pull batch comes from one broker
+/// and usually from few producers.
+struct HostTexts {
+    private var store: (MessageHost, String)?
+    private var born: (MessageHost, String)?
+
+    mutating func storeText(_ host: MessageHost) -> String { Self.text(host, &store) }
+    mutating func bornText(_ host: MessageHost) -> String { Self.text(host, &born) }
+
+    private static func text(_ host: MessageHost, _ memo: inout (MessageHost, String)?) -> String {
+        if let memo, memo.0 == host { return memo.1 }
+        let text = host.description
+        memo = (host, text)
+        return text
     }
 }
 
 extension ReceivedMessage {
-    init(_ stored: StoredMessage, brokerName: String) {
-        var body = Array(stored.body.readableBytesView)
-        if stored.sysFlag.contains(.compressed) {
-            var buffer = stored.body
+    /// The message of one stored record (`record` starts at it).
+    init(_ header: StoredMessageHeader, record: UnsafeRawBufferPointer, brokerName: String, hosts: inout HostTexts) {
+        var body = Array(record[header.bodyRange])
+        if header.sysFlag.contains(.compressed) {
+            var buffer = ByteBuffer(bytes: body)
             if let inflated = try? buffer.decompress(with: .zlib()) { body = Array(inflated.readableBytesView) }
         }
-        let offsetId = OffsetMessageID(storeHost: stored.storeHost, commitLogOffset: stored.physicalOffset).description
+        let properties = MessageProperties.parse(header.propertiesString(in: record))
+        let storeHost = hosts.storeText(header.storeHost)
+        let offsetId = OffsetMessageID(storeHost: header.storeHost, commitLogOffset: header.physicalOffset).description
         self.init(
-            topic: stored.topic, body: body, tags: stored.tags, keys: stored.keys, properties: stored.properties,
-            flag: stored.flag, messageId: stored.uniqueKey ?? offsetId, offsetMessageId: offsetId,
-            queue: MessageQueue(topic: stored.topic, brokerName: brokerName, queueId: stored.queueID),
-            queueOffset: stored.queueOffset, commitLogOffset: stored.physicalOffset,
-            reconsumeTimes: stored.reconsumeTimes, bornTimestamp: stored.bornTimestamp,
-            storeTimestamp: stored.storeTimestamp, storeHost: stored.storeHost.description,
-            bornHost: stored.bornHost.description)
+            topic: header.topic, body: body, tags: properties[MessagePropertyKey.tags],
+            keys: MessageProperties.splitKeys(properties[MessagePropertyKey.keys]), properties: properties,
+            flag: header.flag, messageId: properties[MessagePropertyKey.uniqueKey] ?? offsetId, offsetMessageId: offsetId,
+            queue: MessageQueue(topic: header.topic, brokerName: brokerName, queueId: header.queueID),
+            queueOffset: header.queueOffset, commitLogOffset: header.physicalOffset,
+            reconsumeTimes: header.reconsumeTimes, bornTimestamp: header.bornTimestamp,
+            storeTimestamp: header.storeTimestamp, storeHost: storeHost, bornHost: hosts.bornText(header.bornHost))
     }
 }

@@ -11,26 +11,33 @@ extension Producer {
     ) async throws(ClientError) -> SendResult {
         try checkRunning()
         for message in messages { try validate(message) }
+        let prepared = try prepare(messages)
         await inFlight.acquire()
         defer { inFlight.release() }
         let topic = messages[0].topic
         var lastError = ClientError(.noRoute, "No route info of this topic: \(topic)")
         var failedBroker: String?
         for attempt in 0...retries {
-            var queues = try await publishQueues(topic)
+            let publish = try await publishInfo(topic)
+            var queues = publish.queues
             if let failedBroker, queues.contains(where: { $0.brokerName != failedBroker }) {
                 queues.removeAll { $0.brokerName == failedBroker }
             }
             let queue = selecting(queues, attempt)
-            guard let address = instance.masterAddress(queue.brokerName) else {
+            guard let address = publish.masters[queue.brokerName] else {
                 lastError = ClientError(.noRoute, "no master address for broker \(queue.brokerName)")
                 failedBroker = queue.brokerName
                 continue
             }
-            let (request, uniqueIds) = try buildRequest(messages, queue: queue)
             do {
-                let response = try await instance.call(request, broker: address, timeout: options.sendTimeout)
-                return try result(of: response, queue: queue, uniqueIds: uniqueIds)
+                let response = try await instance.call(
+                    broker: address, code: prepared.code, timeout: options.sendTimeout,
+                    capacity: SendRequestEncoder.estimatedSize(prepared)
+                ) { opaque, buffer in
+                    SendRequestEncoder.encode(
+                        prepared, group: group, queue: queue, opaque: opaque, oneway: false, into: &buffer)
+                }
+                return try result(of: response, queue: queue, messageId: prepared.messageId)
             } catch {
                 lastError = error
                 switch error.code {
@@ -46,54 +53,31 @@ extension Producer {
         throw lastError
     }
 
-    /// Encodes `messages` as SEND_MESSAGE_V2 (one message) or SEND_BATCH_MESSAGE (several).
-    func buildRequest(_ messages: [Message], queue: MessageQueue) throws(ClientError) -> (RemotingCommand, [String]) {
+    /// Assigns unique ids (a `UNIQ_KEY` property given by the caller is kept) and compresses a
+    /// single large body, once for every attempt.
+    func prepare(_ messages: [Message]) throws(ClientError) -> PreparedSend {
         let now = instance.nowMillis()
         var uniqueIds: [String] = []
-        var encoded: [(body: [UInt8], flag: Int32, properties: [String: String], sysFlag: MessageSysFlag)] = []
+        uniqueIds.reserveCapacity(messages.count)
         for message in messages {
-            var properties = message.properties
-            if let tags = message.tags, !tags.isEmpty { properties[MessagePropertyKey.tags] = tags }
-            if !message.keys.isEmpty { properties[MessagePropertyKey.keys] = message.keys.joined(separator: " ") }
-            if message.delayLevel > 0 { properties[MessagePropertyKey.delayLevel] = String(message.delayLevel) }
-            if let deliverAt = message.deliverAt { properties["TIMER_DELIVER_MS"] = String(deliverAt) }
-            let unique = properties[MessagePropertyKey.uniqueKey] ?? ids.next(nowMillis: now)
-            properties[MessagePropertyKey.uniqueKey] = unique
-            properties[MessagePropertyKey.wait] = "true"
+            let unique = message.properties[MessagePropertyKey.uniqueKey] ?? ids.next(nowMillis: now)
             uniqueIds.append(unique)
-            var body = message.body
-            var sysFlag: MessageSysFlag = []
-            if messages.count == 1 && body.count >= options.compressBodyOver {
-                var buffer = ByteBuffer(bytes: body)
-                if let compressed = try? buffer.compress(
-                    with: .zlib(configuration: .init(compressionLevel: .compressionLevel5)))
-                {
-                    body = Array(compressed.readableBytesView)
-                    sysFlag.insert(.compressed)
-                }
+        }
+        var prepared = PreparedSend(messages: messages, uniqueIds: uniqueIds, compressedBody: nil, bornTimestamp: now)
+        if messages.count == 1 && messages[0].body.count >= options.compressBodyOver {
+            var buffer = ByteBuffer(bytes: messages[0].body)
+            if let compressed = try? buffer.compress(with: .zlib(configuration: .init(compressionLevel: .compressionLevel5))) {
+                prepared.compressedBody = compressed
             }
-            encoded.append((body, message.flag, properties, sysFlag))
         }
-        let isBatch = messages.count > 1
-        let body: ByteBuffer
-        let properties: String?
-        if isBatch {
-            body = BatchMessageDecoder.encode(
-                encoded.map { BatchMessageEntry(flag: $0.flag, body: ByteBuffer(bytes: $0.body), properties: $0.properties) })
-            properties = nil
-        } else {
-            body = ByteBuffer(bytes: encoded[0].body)
-            properties = MessageProperties.encode(encoded[0].properties)
+        if messages.count > 1 {
+            // A batch entry's properties carry an int16 length.
+            for (message, unique) in zip(messages, uniqueIds)
+            where SendRequestEncoder.propertiesLength(of: message, uniqueId: unique) > MessageProperties.maxEncodedLength {
+                throw ClientError(.illegalMessage, "the properties of a message in the batch exceed \(MessageProperties.maxEncodedLength) bytes")
+            }
         }
-        let header = SendMessageRequestHeader(
-            producerGroup: group, topic: queue.topic, queueId: queue.queueId,
-            sysFlag: isBatch ? 0 : encoded[0].sysFlag.rawValue, bornTimestamp: now,
-            flag: isBatch ? 0 : encoded[0].flag, properties: properties, reconsumeTimes: 0, unitMode: false,
-            batch: isBatch)
-        let request = RemotingCommand(
-            code: (isBatch ? RequestCode.sendBatchMessage : .sendMessageV2).rawValue, extFields: header.v2Fields,
-            body: body)
-        return (request, uniqueIds)
+        return prepared
     }
 
     func validate(_ message: Message) throws(ClientError) {
@@ -115,7 +99,7 @@ extension Producer {
         }
     }
 
-    private func result(of response: RemotingCommand, queue: MessageQueue, uniqueIds: [String]) throws(ClientError)
+    private func result(of response: RemotingCommand, queue: MessageQueue, messageId: String) throws(ClientError)
         -> SendResult
     {
         let status: SendResult.Status
@@ -136,7 +120,7 @@ extension Producer {
         do {
             let header = try response.decodeHeader(SendMessageResponseHeader.self)
             return SendResult(
-                status: status, messageId: uniqueIds.joined(separator: ","), offsetMessageId: header.msgId,
+                status: status, messageId: messageId, offsetMessageId: header.msgId,
                 queue: MessageQueue(topic: queue.topic, brokerName: queue.brokerName, queueId: header.queueId),
                 queueOffset: header.queueOffset)
         } catch {

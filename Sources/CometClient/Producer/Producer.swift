@@ -44,6 +44,15 @@ public final class Producer: Sendable {
     private let roundRobin = Atomic<Int>(Int.random(in: 0..<1000))
     private let running = Atomic<Bool>(false)
     let inFlight: AsyncLimiter
+    private let publishCache = Mutex<[String: PublishInfo]>([:])
+
+    /// Where a topic's messages can go, as of one route version.
+    struct PublishInfo: Sendable {
+        var generation: UInt64
+        var queues: [MessageQueue]
+        /// Master address by broker name.
+        var masters: [String: String]
+    }
 
     /// A producer of `group` using `configuration`.
     public convenience init(
@@ -123,13 +132,18 @@ public final class Producer: Sendable {
     public func sendOneway(_ message: Message) async throws(ClientError) {
         try checkRunning()
         try validate(message)
-        let queues = try await publishQueues(message.topic)
-        let queue = queues[roundRobin.add(1, ordering: .relaxed).newValue % queues.count]
-        let (request, _) = try buildRequest([message], queue: queue)
-        guard let address = instance.masterAddress(queue.brokerName) else {
+        let prepared = try prepare([message])
+        let publish = try await publishInfo(message.topic)
+        let queue = publish.queues[roundRobin.add(1, ordering: .relaxed).newValue % publish.queues.count]
+        guard let address = publish.masters[queue.brokerName] else {
             throw ClientError(.noRoute, "no master for broker \(queue.brokerName)")
         }
-        try await instance.callOneway(request, broker: address)
+        let group = self.group
+        try await instance.callOneway(
+            broker: address, code: prepared.code, capacity: SendRequestEncoder.estimatedSize(prepared)
+        ) { opaque, buffer in
+            SendRequestEncoder.encode(prepared, group: group, queue: queue, opaque: opaque, oneway: true, into: &buffer)
+        }
     }
 
     /// Sends several messages of one topic as one request; they are stored as individual messages
@@ -149,7 +163,15 @@ public final class Producer: Sendable {
 
     /// The queues of `topic` this producer can write to.
     public func publishQueues(_ topic: String) async throws(ClientError) -> [MessageQueue] {
+        try await publishInfo(topic).queues
+    }
+
+    /// The writable queues of `topic` and their brokers' master addresses, computed once per
+    /// route version rather than for every send.
+    func publishInfo(_ topic: String) async throws(ClientError) -> PublishInfo {
         try checkRunning()
+        let generation = instance.routeGeneration
+        if let cached = publishCache.withLock({ $0[topic] }), cached.generation == generation { return cached }
         var route = try await instance.route(topic)
         if route == nil {
             // RocketMQ clients fall back to the default topic's route; the broker then creates
@@ -167,14 +189,20 @@ public final class Producer: Sendable {
         }
         guard let route else { throw ClientError(.noRoute, "No route info of this topic: \(topic)") }
         var queues: [MessageQueue] = []
+        var masters: [String: String] = [:]
         for data in route.queueDatas.sorted(by: { $0.brokerName < $1.brokerName }) where data.perm.contains(.write) {
-            guard route.brokerDatas.first(where: { $0.brokerName == data.brokerName })?.masterAddr != nil else { continue }
+            guard let master = route.brokerDatas.first(where: { $0.brokerName == data.brokerName })?.masterAddr else {
+                continue
+            }
+            masters[data.brokerName] = master
             for id in 0..<data.writeQueueNums {
                 queues.append(MessageQueue(topic: topic, brokerName: data.brokerName, queueId: id))
             }
         }
         guard !queues.isEmpty else { throw ClientError(.noRoute, "No writable queue for topic: \(topic)") }
-        return queues
+        let info = PublishInfo(generation: generation, queues: queues, masters: masters)
+        publishCache.withLock { $0[topic] = info }
+        return info
     }
 
     func checkRunning() throws(ClientError) {

@@ -39,18 +39,22 @@ package struct OffsetMessageID: Sendable, Hashable, CustomStringConvertible {
         self.commitLogOffset = offset
     }
 
-    /// The uppercase hex text.
+    /// The uppercase hex text, written straight into the string's storage (one allocation).
     package var description: String {
-        var bytes = storeHost.address
-        withUnsafeBytes(of: storeHost.port.bigEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: commitLogOffset.bigEndian) { bytes.append(contentsOf: $0) }
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+        let address = storeHost.address
+        return String(unsafeUninitializedCapacity: (address.count + 12) * 2) { out in
+            var index = 0
+            func put(_ byte: UInt8) {
+                out[index] = Self.hexDigits[Int(byte >> 4)]
+                out[index + 1] = Self.hexDigits[Int(byte & 0xF)]
+                index += 2
+            }
+            for byte in address { put(byte) }
+            for shift in stride(from: 24, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: storeHost.port >> shift)) }
+            for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: commitLogOffset >> shift)) }
+            return index
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 }

@@ -16,6 +16,7 @@ package final class TestConnection: Sendable {
     package let connection: RemotingConnection
     private let requests: AsyncStream<RemotingCommand>
     private let closes: AsyncStream<Void>
+    private let written = Mutex(Written())
 
     /// A connected channel whose peer is `remoteAddress`.
     package init(remoteAddress: String = "127.0.0.1", port: Int = 40_000) async throws {
@@ -42,12 +43,33 @@ package final class TestConnection: Sendable {
 
     /// The next command written to the peer (a request the code under test sent, or a response).
     package func nextWritten() async throws -> RemotingCommand {
-        try await channel.waitForOutboundWrite(as: RemotingCommand.self)
+        while true {
+            if let command = try decodeWritten() { return command }
+            append(try await channel.waitForOutboundWrite(as: ByteBuffer.self))
+        }
     }
 
     /// The next command written, if one is already there.
     package func writtenIfAny() async throws -> RemotingCommand? {
-        try await channel.readOutbound(as: RemotingCommand.self)
+        while true {
+            if let command = try decodeWritten() { return command }
+            guard let bytes = try await channel.readOutbound(as: ByteBuffer.self) else { return nil }
+            append(bytes)
+        }
+    }
+
+    /// Connections write encoded frames (a frame may span writes): they are decoded back here.
+    private func append(_ bytes: ByteBuffer) {
+        _ = written.withLock { $0.bytes.writeImmutableBuffer(bytes) }
+    }
+
+    private func decodeWritten() throws -> RemotingCommand? {
+        try written.withLock { state in try state.decoder.decode(buffer: &state.bytes) }
+    }
+
+    private struct Written {
+        var bytes = ByteBuffer()
+        var decoder = RemotingFrameDecoder()
     }
 
     /// Delivers `command` as if the peer had sent it (a response completes the matching call).
