@@ -36,18 +36,12 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
         buffer.setInteger(UInt32(command.serializeType.rawValue) << 24 | UInt32(headerLength & 0xFF_FFFF), at: start + 4)
     }
 
-    /// Bodies up to this size are copied into the frame buffer (one write); larger ones go out as
-    /// their own buffer.
-    package static let inlineBodyLimit = 16 * 1024
-
-    /// Appends the frame of `command` to `buffer`: the head, then the body when it is small.
-    /// Returns the body when it is large, to be written after `buffer` as is.
+    /// Appends the head of `command`'s frame to `buffer` and returns its body (if any), to be
+    /// written after `buffer` as is: bodies (pulled messages) are never copied.
     package static func encodeFrame(_ command: RemotingCommand, into buffer: inout ByteBuffer) -> ByteBuffer? {
         encodeHead(command, into: &buffer)
-        guard var body = command.body, body.readableBytes > 0 else { return nil }
-        guard body.readableBytes <= inlineBodyLimit else { return body }
-        buffer.writeBuffer(&body)
-        return nil
+        guard let body = command.body, body.readableBytes > 0 else { return nil }
+        return body
     }
 
     /// The whole frame of `command` in one buffer (tests and tools).
