@@ -208,6 +208,9 @@ final class ClientInstance: Sendable {
         broker address: String, code: RequestCode, timeout: Duration? = nil, capacity: Int,
         encode: (Int32, inout ByteBuffer) -> Void
     ) async throws(ClientError) -> RemotingCommand {
+        if let request = try commandForSigning(capacity: capacity, encode: encode) {
+            return try await call(request, broker: address, timeout: timeout)
+        }
         do {
             let connection = try await remoting.connection(to: address)
             return try await connection.invoke(
@@ -225,6 +228,9 @@ final class ClientInstance: Sendable {
     func callOneway(
         broker address: String, code: RequestCode, capacity: Int, encode: (Int32, inout ByteBuffer) -> Void
     ) async throws(ClientError) {
+        if let request = try commandForSigning(capacity: capacity, encode: encode) {
+            return try await callOneway(request, broker: address)
+        }
         do {
             try await remoting.connection(to: address).invokeOneway(code: code.rawValue, capacity: capacity, encode: encode)
         } catch {
