@@ -27,6 +27,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/ProtocolBenchmarks",
+            // Without SwiftPM's own package name, the flag below is the only one.
+            packageAccess: false,
             swiftSettings: [.unsafeFlags(["-package-name", cometPackageName])],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )

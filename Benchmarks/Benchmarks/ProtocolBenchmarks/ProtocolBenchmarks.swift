@@ -23,15 +23,15 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     for serialization in [SerializeType.json, .rocketmq] {
-        let suffix = serialization == .json ? "JSON" : "binary"
+        let suffix = serialization == .json ? "JSON" : "binary"  // names stay shell-safe: Thresholds/ file names
 
         let sendFrame = Fixtures.frame(Fixtures.sendRequest(serialization))
-        Benchmark("SEND_MESSAGE_V2 header decode (\(suffix))") { benchmark in
+        Benchmark("SEND_MESSAGE_V2.headerDecode.\(suffix)") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try Fixtures.decodeSend(sendFrame))
             }
         }
-        Benchmark("SEND_MESSAGE_V2 header encode (\(suffix))") { benchmark in
+        Benchmark("SEND_MESSAGE_V2.headerEncode.\(suffix)") { benchmark in
             var buffer = ByteBufferAllocator().buffer(capacity: 1024)
             for _ in benchmark.scaledIterations {
                 buffer.clear()
@@ -41,12 +41,12 @@ let benchmarks: @Sendable () -> Void = {
         }
 
         let pullFrame = Fixtures.frame(Fixtures.pullRequest(serialization))
-        Benchmark("PULL_MESSAGE header decode (\(suffix))") { benchmark in
+        Benchmark("PULL_MESSAGE.headerDecode.\(suffix)") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(try Fixtures.decodePull(pullFrame))
             }
         }
-        Benchmark("PULL_MESSAGE header encode (\(suffix))") { benchmark in
+        Benchmark("PULL_MESSAGE.headerEncode.\(suffix)") { benchmark in
             var buffer = ByteBufferAllocator().buffer(capacity: 1024)
             for _ in benchmark.scaledIterations {
                 buffer.clear()
@@ -57,7 +57,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let message = Fixtures.storedMessage()
-    Benchmark("Stored message encode (1 KiB body)") { benchmark in
+    Benchmark("StoredMessage.encode.1KiB") { benchmark in
         var buffer = ByteBufferAllocator().buffer(capacity: 4096)
         for _ in benchmark.scaledIterations {
             buffer.clear()

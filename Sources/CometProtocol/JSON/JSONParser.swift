@@ -229,8 +229,8 @@ package struct JSONParser {
                             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         }
                     }
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    // Straight into the bytes: property strings carry \u0001/\u0002 separators.
+                    UTF8.encode(Unicode.Scalar(code) ?? "\u{FFFD}") { scalars.append($0) }
                 default: throw error("invalid escape")
                 }
             default:
