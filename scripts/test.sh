@@ -22,6 +22,9 @@ remoting_pid=$!
 setup_venv "$venv_grpc" rocketmq-python-client==5.1.2 pytest pytest-timeout &
 grpc_pid=$!
 
+echo "== swift format lint (configuration: .swift-format)"
+swift format lint --strict --recursive Sources Tests
+
 echo "== swift build (warnings are errors in Comet's targets; undeclared imports of package targets fail)"
 # Both checks report through the exit code ("Build complete!" can still be printed): set -e stops here.
 export COMET_WARNINGS_AS_ERRORS=1

@@ -43,7 +43,9 @@ extension Admin {
     }
 
     /// UPDATE_AND_CREATE_ACL_CONFIG on `brokers` (every master when nil); returns the brokers changed.
-    package func updateACLAccount(_ account: ACLAccountUpdate, brokers: [String]? = nil) async throws(ClientError)
+    package func updateACLAccount(
+        _ account: ACLAccountUpdate, brokers: [String]? = nil
+    ) async throws(ClientError)
         -> [String]
     {
         var fields: ExtFields = ["accessKey": account.accessKey, "secretKey": account.secretKey]
@@ -62,7 +64,9 @@ extension Admin {
     }
 
     /// UPDATE_GLOBAL_WHITE_ADDRS_CONFIG on `brokers` (every master when nil), for the default ACL file.
-    package func updateACLGlobalWhiteAddresses(_ addresses: [String], brokers: [String]? = nil) async throws(ClientError)
+    package func updateACLGlobalWhiteAddresses(
+        _ addresses: [String], brokers: [String]? = nil
+    ) async throws(ClientError)
         -> [String]
     {
         try await aclCall(
@@ -85,7 +89,9 @@ extension Admin {
         return result
     }
 
-    private func aclCall(_ code: Int32, _ fields: ExtFields, brokers: [String]?) async throws(ClientError)
+    private func aclCall(
+        _ code: Int32, _ fields: ExtFields, brokers: [String]?
+    ) async throws(ClientError)
         -> [String]
     {
         let targets = try await aclTargets(brokers)

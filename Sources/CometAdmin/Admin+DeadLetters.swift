@@ -37,7 +37,9 @@ extension Admin {
 
     /// Sends the dead letters of `group` not re-sent before back to their original topics
     /// (`RETRY_TOPIC`), then records the progress. Returns how many were sent.
-    package func resendDeadLetters(of group: String, configuration: ClientConfiguration, limit: Int = 10_000)
+    package func resendDeadLetters(
+        of group: String, configuration: ClientConfiguration, limit: Int = 10_000
+    )
         async throws(ClientError) -> Int
     {
         let (messages, end, queue) = try await readDeadLetters(of: group, from: Self.resendGroup, limit: limit)
@@ -52,7 +54,9 @@ extension Admin {
                 properties.removeValue(forKey: MessagePropertyKey.tags)
                 properties.removeValue(forKey: MessagePropertyKey.keys)
                 _ = try await producer.send(
-                    Message(topic: topic, body: message.body, tags: message.tags, keys: message.keys, properties: properties))
+                    Message(
+                        topic: topic, body: message.body, tags: message.tags, keys: message.keys, properties: properties
+                    ))
             }
         } catch {
             await producer.shutdown()
@@ -63,7 +67,9 @@ extension Admin {
         return messages.count
     }
 
-    private func readDeadLetters(of group: String, from progressGroup: String?, limit: Int) async throws(ClientError)
+    private func readDeadLetters(
+        of group: String, from progressGroup: String?, limit: Int
+    ) async throws(ClientError)
         -> (messages: [ReceivedMessage], end: Int64, queue: CometClient.MessageQueue?)
     {
         let topic = "%DLQ%" + group

@@ -56,7 +56,8 @@ package final class Admin: Sendable {
     package func deleteTopic(_ topic: String) async throws(ClientError) {
         for address in try await masterAddresses(cluster: nil) {
             try check(
-                try await channel.call(.request(.deleteTopicInBroker, header: DeleteTopicRequestHeader(topic: topic)), broker: address))
+                try await channel.call(
+                    .request(.deleteTopicInBroker, header: DeleteTopicRequestHeader(topic: topic)), broker: address))
         }
         for response in try await channel.callEveryNameServer(
             .request(.deleteTopicInNamesrv, header: DeleteTopicFromNamesrvRequestHeader(topic: topic)))
@@ -90,7 +91,8 @@ package final class Admin: Sendable {
             let header = TopicQueueRequestHeader(topic: topic, queueId: queue.queueId)
             let min = try await offset(.request(.getMinOffset, header: header), address)
             let max = try await offset(.request(.getMaxOffset, header: header), address)
-            result.append(QueueStatus(brokerName: queue.brokerName, queueId: queue.queueId, minOffset: min, maxOffset: max))
+            result.append(
+                QueueStatus(brokerName: queue.brokerName, queueId: queue.queueId, minOffset: min, maxOffset: max))
         }
         return result
     }
@@ -104,10 +106,12 @@ package final class Admin: Sendable {
             let response = try await channel.call(
                 .request(
                     .queryConsumerOffset,
-                    header: QueryConsumerOffsetRequestHeader(consumerGroup: group, topic: topic, queueId: queue.queueId)),
+                    header: QueryConsumerOffsetRequestHeader(consumerGroup: group, topic: topic, queueId: queue.queueId)
+                ),
                 broker: address)
             let committed =
-                response.responseCode == ResponseCode.success ? (try? response.decodeHeader(OffsetResponseHeader.self).value) : nil
+                response.responseCode == ResponseCode.success
+                ? (try? response.decodeHeader(OffsetResponseHeader.self).value) : nil
             result.append(
                 QueueProgress(
                     brokerName: queue.brokerName, queueId: queue.queueId, maxOffset: max, consumerOffset: committed,
@@ -148,13 +152,18 @@ package final class Admin: Sendable {
             let response = try await channel.call(
                 .request(
                     .queryConsumerOffset,
-                    header: QueryConsumerOffsetRequestHeader(consumerGroup: progressGroup, topic: queue.topic, queueId: queue.queueId)),
+                    header: QueryConsumerOffsetRequestHeader(
+                        consumerGroup: progressGroup, topic: queue.topic, queueId: queue.queueId)),
                 broker: address)
-            if response.responseCode == ResponseCode.success, let offset = try? response.decodeHeader(OffsetResponseHeader.self).value {
+            if response.responseCode == ResponseCode.success,
+                let offset = try? response.decodeHeader(OffsetResponseHeader.self).value
+            {
                 return offset
             }
         }
-        return try await offset(.request(.getMinOffset, header: TopicQueueRequestHeader(topic: queue.topic, queueId: queue.queueId)), address)
+        return try await offset(
+            .request(.getMinOffset, header: TopicQueueRequestHeader(topic: queue.topic, queueId: queue.queueId)),
+            address)
     }
 
     /// Records `offset` as `group`'s committed offset on `queue`.
@@ -193,7 +202,8 @@ package final class Admin: Sendable {
                 let address = broker.masterAddr ?? broker.brokerAddrs.values.first
             else { continue }
             for id in 0..<data.readQueueNums {
-                result.append((CometClient.MessageQueue(topic: topic, brokerName: data.brokerName, queueId: id), address))
+                result.append(
+                    (CometClient.MessageQueue(topic: topic, brokerName: data.brokerName, queueId: id), address))
             }
         }
         return result

@@ -90,7 +90,8 @@ final class LoadRecorder: Sendable {
             let line = String(
                 format: "%@ %8.0f msgs/s %7.2f MB/s  p50 %6.2f ms  p99 %6.2f ms  p999 %6.2f ms  errors %d", label, rate,
                 rate * Double(size) / 1e6, Double(state.interval.valueAtPercentile(50)) / 1000,
-                Double(state.interval.valueAtPercentile(99)) / 1000, Double(state.interval.valueAtPercentile(99.9)) / 1000,
+                Double(state.interval.valueAtPercentile(99)) / 1000,
+                Double(state.interval.valueAtPercentile(99.9)) / 1000,
                 state.errors)
             state.interval.reset()
             state.intervalCount = 0
@@ -118,7 +119,9 @@ func printSummary(_ summary: [String: Any], json: Bool, label: String) {
         let data = (try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])) ?? Data()
         print(String(decoding: data, as: UTF8.self))
     } else {
-        print("\(label) summary:", summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        print(
+            "\(label) summary:",
+            summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }
 }
 
@@ -134,7 +137,9 @@ func runWithProgress(
             while ContinuousClock.now - start < .milliseconds(Int64(duration * 1000)) {
                 try? await Task.sleep(for: .seconds(1))
                 let now = ContinuousClock.now
-                let line = recorder.tick(seconds: Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds), label: label)
+                let line = recorder.tick(
+                    seconds: Double((now - last).components.attoseconds) / 1e18
+                        + Double((now - last).components.seconds), label: label)
                 if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
                 last = now
             }
@@ -257,7 +262,9 @@ struct BenchProduceCommand: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .milliseconds(Int64(load.duration * 1000))
         let options = load
         let cpu = CPUSample(brokerPID: load.brokerPID)
-        let seconds = await runWithProgress(duration: load.duration, recorder: recorder, label: "produce", quiet: load.json) {
+        let seconds = await runWithProgress(
+            duration: load.duration, recorder: recorder, label: "produce", quiet: load.json
+        ) {
             await produceLoad(options, producers: producers, recorder: recorder, until: deadline)
         }
         var summary = recorder.summary(seconds: seconds)
@@ -288,7 +295,9 @@ struct BenchConsumeCommand: AsyncParsableCommand {
             recorder.record(micros: 1)
             return .success
         }
-        let seconds = await runWithProgress(duration: load.duration, recorder: recorder, label: "consume", quiet: load.json) {
+        let seconds = await runWithProgress(
+            duration: load.duration, recorder: recorder, label: "consume", quiet: load.json
+        ) {
             try? await Task.sleep(for: .milliseconds(Int64(self.load.duration * 1000)))
         }
         let usage = cpu.summary(messages: recorder.count)

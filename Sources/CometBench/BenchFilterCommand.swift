@@ -61,8 +61,11 @@ struct BenchFilterCommand: AsyncParsableCommand {
             bestBytes = min(bestBytes, elapsed)
         }
         print("matched: \(matched) of \(messages)")
-        print("property maps:  \(Self.rate(messages, bestMap)) messages/s (\(Self.nanos(messages, bestMap)) ns/message)")
-        print("property bytes: \(Self.rate(messages, bestBytes)) messages/s (\(Self.nanos(messages, bestBytes)) ns/message)")
+        print(
+            "property maps:  \(Self.rate(messages, bestMap)) messages/s (\(Self.nanos(messages, bestMap)) ns/message)")
+        print(
+            "property bytes: \(Self.rate(messages, bestBytes)) messages/s (\(Self.nanos(messages, bestBytes)) ns/message)"
+        )
     }
 
     static func seconds(_ d: Duration) -> Double {

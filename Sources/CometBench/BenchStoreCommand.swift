@@ -4,6 +4,7 @@ import CometStore
 import Dispatch
 import NIOCore
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,13 +49,15 @@ struct BenchStoreCommand: AsyncParsableCommand {
             unlink(root + "/dd.bin")
             if let ddMBps { print("dd sequential write (1 GiB, conv=fdatasync): \(Self.f(ddMBps)) MB/s") }
         }
-        let asyncResult = try await appendRun(root: root + "/async", flushMode: .async, appenders: asyncAppenders,
+        let asyncResult = try await appendRun(
+            root: root + "/async", flushMode: .async, appenders: asyncAppenders,
             count: messages, seconds: nil, keepForRead: true)
         print(Self.line("async flush append", asyncResult.rate, asyncResult.mbps, appenders: asyncAppenders))
         if let ddMBps {
             print("  async append / dd = \(Self.f(asyncResult.mbps / ddMBps * 100, 0))%")
         }
-        let batched = try await appendRun(root: root + "/batched", flushMode: .async, appenders: asyncAppenders,
+        let batched = try await appendRun(
+            root: root + "/batched", flushMode: .async, appenders: asyncAppenders,
             count: messages, seconds: nil, keepForRead: false, batch: 32)
         print(Self.line("async flush append, batches of 32", batched.rate, batched.mbps, appenders: asyncAppenders))
         if let ddMBps {
@@ -64,7 +67,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
             print("sequential read (pull body copies): \(Self.f(readMBps)) MB/s")
         }
         for appenders in [1, 8, 64] {
-            let result = try await appendRun(root: root + "/sync\(appenders)", flushMode: .sync, appenders: appenders,
+            let result = try await appendRun(
+                root: root + "/sync\(appenders)", flushMode: .sync, appenders: appenders,
                 count: nil, seconds: syncSeconds, keepForRead: false)
             print(Self.line("sync flush (group commit)", result.rate, result.mbps, appenders: appenders))
         }
@@ -95,13 +99,15 @@ struct BenchStoreCommand: AsyncParsableCommand {
     private func message(_ queueID: Int32) -> StoredMessage {
         var body = ByteBufferAllocator().buffer(capacity: bodySize)
         body.writeRepeatingByte(UInt8(ascii: "m"), count: bodySize)
-        return StoredMessage(topic: "BenchTopic", queueID: queueID, body: body, properties: ["TAGS": "TagA"],
+        return StoredMessage(
+            topic: "BenchTopic", queueID: queueID, body: body, properties: ["TAGS": "TagA"],
             bornHost: MessageHost(address: [127, 0, 0, 1], port: 1))
     }
 
-    private func appendRun(root: String, flushMode: FlushMode, appenders: Int, count: Int?, seconds: Double?,
-        keepForRead: Bool, batch: Int = 1) async throws -> RunResult
-    {
+    private func appendRun(
+        root: String, flushMode: FlushMode, appenders: Int, count: Int?, seconds: Double?,
+        keepForRead: Bool, batch: Int = 1
+    ) async throws -> RunResult {
         let store = try await MessageStore.open(configuration: storeConfiguration(root, flushMode))
         let start = ContinuousClock.now
         let deadline = seconds.map { start + .milliseconds(Int($0 * 1000)) }
@@ -136,7 +142,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
             for queue in Int32(0)..<8 {
                 var offset: Int64 = 0
                 while true {
-                    let result = reader.getMessagesNow(topic: "BenchTopic", queueID: queue, offset: offset,
+                    let result = reader.getMessagesNow(
+                        topic: "BenchTopic", queueID: queue, offset: offset,
                         maxCount: 32, maxBytes: 256 * 1024)
                     guard result.status == .found else { break }
                     readBytes += result.body().readableBytes
@@ -164,7 +171,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
                 let start = ContinuousClock.now
                 // Explicit byte limit: the default "on disk" limit (8 msgs) would make the
                 // oldest read smaller than the newest one.
-                let result = store.getMessagesNow(topic: "BenchTopic", queueID: 0, offset: offset, maxCount: 32,
+                let result = store.getMessagesNow(
+                    topic: "BenchTopic", queueID: 0, offset: offset, maxCount: 32,
                     maxBytes: 32 * (bodySize + 256))
                 _ = result.body()
                 precondition(result.messages.count == 32)

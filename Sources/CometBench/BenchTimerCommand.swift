@@ -33,7 +33,10 @@ struct BenchTimerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("comet-bench-timer-\(UUID().uuidString)").path
+        let folder =
+            data
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("comet-bench-timer-\(UUID().uuidString)")
+            .path
         var configuration = BrokerConfiguration(dataDirectory: folder)
         configuration.listen = HostAndPort(host: "127.0.0.1", port: 0)
         configuration.store.commitLogSegmentSize = 256 << 20
@@ -59,7 +62,8 @@ struct BenchTimerCommand: AsyncParsableCommand {
             if stored == batchSize || firstDue == 0 {
                 let elapsed = max(1, now - Int64(started.timeIntervalSince1970 * 1000))
                 let perMessage = Double(elapsed) / Double(max(1, stored))
-                let remaining = stored == 0 ? Int64(Double(count) * 0.05) : Int64(perMessage * Double(count - stored) * 1.3)
+                let remaining =
+                    stored == 0 ? Int64(Double(count) * 0.05) : Int64(perMessage * Double(count - stored) * 1.3)
                 firstDue = now + remaining + Int64(lead * 1000)
             }
             var batch: [StoredMessage] = []
@@ -76,7 +80,8 @@ struct BenchTimerCommand: AsyncParsableCommand {
         let storeSeconds = Date().timeIntervalSince(started)
         let lastDue = firstDue + spreadMillis
         print(
-            "stored \(count) timer messages in \(String(format: "%.1f", storeSeconds)) s; first due in \(firstDue - Self.now()) ms, spread \(spread) s")
+            "stored \(count) timer messages in \(String(format: "%.1f", storeSeconds)) s; first due in \(firstDue - Self.now()) ms, spread \(spread) s"
+        )
         if firstDue < Self.now() {
             print("warning: storing took longer than estimated; early messages were already due when stored")
         }
@@ -92,9 +97,11 @@ struct BenchTimerCommand: AsyncParsableCommand {
         for queue in 0..<queues {
             var offset: Int64 = 0
             while offset < store.maxOffset(topic: topic, queueID: queue) {
-                let result = try await store.getMessages(topic: topic, queueID: queue, offset: offset, maxCount: 1024, maxBytes: 1 << 26)
+                let result = try await store.getMessages(
+                    topic: topic, queueID: queue, offset: offset, maxCount: 1024, maxBytes: 1 << 26)
                 for slice in result.messages {
-                    guard let message = try? slice.decode(), let due = message.properties["BENCH_DUE"].flatMap({ Int64($0) })
+                    guard let message = try? slice.decode(),
+                        let due = message.properties["BENCH_DUE"].flatMap({ Int64($0) })
                     else { continue }
                     lateness.append(message.storeTimestamp - due)
                 }

@@ -37,7 +37,8 @@ struct BenchTransactionCommand: AsyncParsableCommand {
         try await InProcessCluster.with(logger: logger, configure: configure) { cluster in
             let configuration = ClientConfiguration(nameServers: [cluster.nameServerAddress])
             let plain = Producer(group: "BenchPlainGroup", configuration: configuration, logger: logger)
-            let transactional = TransactionProducer(group: "BenchTxGroup", configuration: configuration, logger: logger) {
+            let transactional = TransactionProducer(group: "BenchTxGroup", configuration: configuration, logger: logger)
+            {
                 _ in .commit
             }
             try await plain.start()

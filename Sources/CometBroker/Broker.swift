@@ -85,7 +85,8 @@ package final class Broker: Service {
             store = try await MessageStore.open(
                 configuration: storeConfiguration, logger: logger, onMessageArrived: { holds.messageArrived($0) })
         } catch {
-            throw CometError(.io, "cannot open the store in \(configuration.dataDirectory): \(error.message)", cause: error)
+            throw CometError(
+                .io, "cannot open the store in \(configuration.dataDirectory): \(error.message)", cause: error)
         }
         let report = store.recoveryReport
         if !report.wasCleanShutdown {
@@ -126,7 +127,8 @@ package final class Broker: Service {
                 if now - lastClientScan >= 10_000 {
                     lastClientScan = now
                     self.controller.producers.removeExpired(now: now, expiryMillis: expiryMillis)
-                    let (groups, connections) = self.controller.consumers.removeExpired(now: now, expiryMillis: expiryMillis)
+                    let (groups, connections) = self.controller.consumers.removeExpired(
+                        now: now, expiryMillis: expiryMillis)
                     for connection in connections { connection.close() }
                     for group in groups { self.controller.notifyConsumerIdsChanged(group) }
                 }

@@ -50,7 +50,8 @@ package final class BrokerController: Sendable {
             timerEnabled: configuration.timerWheelEnabled,
             timerMaxDelayMillis: configuration.timerMaxDelay.components.seconds * 1000)
         transactions = TransactionalMessageService(
-            .init(configuration: configuration, scheduler: scheduler, producers: producers, topics: topics, clock: clock,
+            .init(
+                configuration: configuration, scheduler: scheduler, producers: producers, topics: topics, clock: clock,
                 logger: logger))
     }
 
@@ -85,7 +86,8 @@ package final class BrokerController: Sendable {
             request.opaque = 0
             channel.connection.write(request)
         }
-        logger.debug("notified consumers of group change", metadata: ["group": "\(group)", "members": "\(info.channels.count)"])
+        logger.debug(
+            "notified consumers of group change", metadata: ["group": "\(group)", "members": "\(info.channels.count)"])
     }
 
     /// Creates `%RETRY%<group>` if needed, the topic a group's failed messages come back on.
@@ -93,7 +95,8 @@ package final class BrokerController: Sendable {
         let config = try groups.group(group)
         let queues = max(1, config?.retryQueueNums ?? 1)
         let (_, created) = try topics.createIfAbsent(
-            TopicConfig(topicName: TopicConfigManager.retryPrefix + group, readQueueNums: queues, writeQueueNums: queues))
+            TopicConfig(
+                topicName: TopicConfigManager.retryPrefix + group, readQueueNums: queues, writeQueueNums: queues))
         if created { topicsChanged() }
     }
 }

@@ -39,7 +39,9 @@ package final class AdminChannel: Sendable {
 
     /// Pulls up to `maxMessages` from `queue` at `offset` (no waiting); returns the messages and
     /// the next offset.
-    package func pull(_ queue: MessageQueue, group: String, offset: Int64, maxMessages: Int32 = 32)
+    package func pull(
+        _ queue: MessageQueue, group: String, offset: Int64, maxMessages: Int32 = 32
+    )
         async throws(ClientError) -> (messages: [ReceivedMessage], nextOffset: Int64)
     {
         let outcome = try await instance.pull(

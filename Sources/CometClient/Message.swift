@@ -33,7 +33,9 @@ public struct Message: Sendable, Hashable {
     }
 
     /// A message whose body is the UTF-8 of `text`.
-    public init(topic: String, text: String, tags: String? = nil, keys: [String] = [], properties: [String: String] = [:]) {
+    public init(
+        topic: String, text: String, tags: String? = nil, keys: [String] = [], properties: [String: String] = [:]
+    ) {
         self.init(topic: topic, body: Array(text.utf8), tags: tags, keys: keys, properties: properties)
     }
 }

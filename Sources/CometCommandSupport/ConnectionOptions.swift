@@ -38,7 +38,9 @@ package struct ConnectionOptions: ParsableArguments {
         let key = accessKey ?? environment["COMET_ACCESS_KEY"]
         let secret = secretKey ?? environment["COMET_SECRET_KEY"]
         if (key == nil) != (secret == nil) {
-            throw ValidationError("give both an access key and a secret key (--access-key/--secret-key or COMET_ACCESS_KEY/COMET_SECRET_KEY)")
+            throw ValidationError(
+                "give both an access key and a secret key (--access-key/--secret-key or COMET_ACCESS_KEY/COMET_SECRET_KEY)"
+            )
         }
     }
 

@@ -35,7 +35,9 @@ package final class Latch<Value: Sendable>: Sendable {
     package func wait() async throws -> Value {
         let id: Int? = try state.withLock { state in
             switch state {
-            case .done(let result): _ = try result.get(); return nil
+            case .done(let result):
+                _ = try result.get()
+                return nil
             case .waiting(let waiters, let nextID):
                 state = .waiting(waiters, nextID: nextID + 1)
                 return nextID

@@ -74,7 +74,8 @@ package struct TLSSettings: Sendable, Equatable {
         guard certificatePath != nil, privateKeyPath != nil else {
             throw CometError(
                 .invalidConfiguration,
-                "tls.server.mode=\(mode.rawValue) needs tls.server.certPath and tls.server.keyPath (--tls-cert, --tls-key)")
+                "tls.server.mode=\(mode.rawValue) needs tls.server.certPath and tls.server.keyPath (--tls-cert, --tls-key)"
+            )
         }
     }
 }

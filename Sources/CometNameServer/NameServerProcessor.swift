@@ -86,7 +86,8 @@ package final class NameServerProcessor: RequestProcessor {
             return .response(to: request, header: GetKVConfigResponseHeader(value: value))
         case .deleteKVConfig:
             let header = try request.decodeHeader(KVConfigKeyRequestHeader.self)
-            try kvConfig.withLock { kv throws(CometError) in try kv.delete(namespace: header.namespace, key: header.key) }
+            try kvConfig.withLock { kv throws(CometError) in try kv.delete(namespace: header.namespace, key: header.key)
+            }
             return .response(to: request)
         case .getKVListByNamespace:
             let header = try request.decodeHeader(GetKVListByNamespaceRequestHeader.self)
@@ -113,9 +114,10 @@ package final class NameServerProcessor: RequestProcessor {
                 remark: "compressed broker registration is not supported; set compressedRegister=false")
         }
         if header.bodyCrc32 != 0 {
-            let crc = request.body.map { body in
-                body.withUnsafeReadableBytes { Int32(bitPattern: CRC32.checksum($0) & 0x7FFF_FFFF) }
-            } ?? 0
+            let crc =
+                request.body.map { body in
+                    body.withUnsafeReadableBytes { Int32(bitPattern: CRC32.checksum($0) & 0x7FFF_FFFF) }
+                } ?? 0
             guard crc == header.bodyCrc32 else {
                 return .response(to: request, code: .systemError, remark: "crc32 not match")
             }

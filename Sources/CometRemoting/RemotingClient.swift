@@ -71,7 +71,9 @@ package final class RemotingClient: Sendable {
     }
 
     /// Calls `address` and waits for the response.
-    package func invoke(_ request: RemotingCommand, to address: String, timeout: Duration) async throws
+    package func invoke(
+        _ request: RemotingCommand, to address: String, timeout: Duration
+    ) async throws
         -> RemotingCommand
     {
         try await connection(to: address).invoke(signed(request), timeout: timeout)
@@ -211,7 +213,9 @@ package final class RemotingClient: Sendable {
             }
     }
 
-    private static func serve(_ request: RemotingCommand, on connection: RemotingConnection, handler: RequestHandler)
+    private static func serve(
+        _ request: RemotingCommand, on connection: RemotingConnection, handler: RequestHandler
+    )
         async
     {
         reply(to: request, with: await handler(request, connection), on: connection)

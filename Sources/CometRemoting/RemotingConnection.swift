@@ -103,7 +103,8 @@ package final class RemotingConnection: Sendable {
     package func invokeOneway(code: Int32, capacity: Int, encode: (Int32, inout ByteBuffer) -> Void) throws {
         let opaque: Int32 = try calls.withLock { calls throws(CometError) in
             if let error = calls.closedError {
-                throw CometError(.connectionFailed, "could not send \(RequestCode(code)) to \(remoteAddress)", cause: error)
+                throw CometError(
+                    .connectionFailed, "could not send \(RequestCode(code)) to \(remoteAddress)", cause: error)
             }
             return calls.nextOpaque()
         }

@@ -12,7 +12,9 @@ package protocol RequestProcessor: Sendable {
     /// Runs on the connection's event loop: handles `request` without blocking and without
     /// waiting — answering through `responder` now, or later from another thread — and returns
     /// true; or returns false (having done nothing) to have ``process(_:connection:)`` run in a task.
-    func processOnEventLoop(_ request: RemotingCommand, connection: RemotingConnection, responder: RemotingResponder)
+    func processOnEventLoop(
+        _ request: RemotingCommand, connection: RemotingConnection, responder: RemotingResponder
+    )
         -> Bool
     /// Called once when a peer's connection closes.
     func connectionClosed(_ connection: RemotingConnection)

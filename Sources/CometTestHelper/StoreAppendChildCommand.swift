@@ -2,6 +2,7 @@ import ArgumentParser
 import CometCore
 import CometStore
 import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

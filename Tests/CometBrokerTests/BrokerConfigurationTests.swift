@@ -49,8 +49,10 @@ struct BrokerConfigurationTests {
 
     @Test(
         "Invalid values are errors naming the line",
-        arguments: ["flushDiskType=FAST", "listenPort=70000", "autoCreateTopicEnable=yes", "deleteWhen=25", "nonsense",
-                    "brokerRole=SLAVE"])
+        arguments: [
+            "flushDiskType=FAST", "listenPort=70000", "autoCreateTopicEnable=yes", "deleteWhen=25", "nonsense",
+            "brokerRole=SLAVE",
+        ])
     func invalidValues(_ line: String) {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/x")
         let error = #expect(throws: CometError.self) { _ = try configuration.apply(properties: "\n" + line) }

@@ -59,7 +59,8 @@ struct BrokerProcessorTests {
             let controller = try BrokerController(
                 configuration: BrokerConfiguration(dataDirectory: folder.path), logger: InMemoryLogHandler().logger())
             let peer = try await TestConnection()
-            let response = try await BrokerProcessor(controller: controller).process(send("x"), connection: peer.connection)
+            let response = try await BrokerProcessor(controller: controller).process(
+                send("x"), connection: peer.connection)
             #expect(response?.responseCode == .systemBusy)
         }
     }
@@ -109,10 +110,12 @@ struct BrokerProcessorTests {
         try await withProcessor { processor, logs in
             let first = try await TestConnection()
             let second = try await TestConnection(port: 40_001)
-            #expect(try await processor.process(heartbeat(client: "c1", group: "G"), connection: first.connection)?
-                .responseCode == .success)
-            #expect(try await processor.process(heartbeat(client: "c2", group: "G"), connection: second.connection)?
-                .responseCode == .success)
+            #expect(
+                try await processor.process(heartbeat(client: "c1", group: "G"), connection: first.connection)?
+                    .responseCode == .success)
+            #expect(
+                try await processor.process(heartbeat(client: "c2", group: "G"), connection: second.connection)?
+                    .responseCode == .success)
             let notice = try await first.nextWritten()
             #expect(notice.requestCode == .notifyConsumerIdsChanged)
             #expect(notice.isOneway)

@@ -20,12 +20,15 @@ struct MetadataManagerTests {
         let topics = try TopicConfigManager(configuration: configuration)
         #expect(topics.topic("TBW102")?.perm == [.inherit, .read, .write])
         let versionBefore = topics.snapshot.dataVersion
-        let created = try #require(try topics.createOnSend("Orders", defaultTopic: "TBW102", queueNums: 4, topicSysFlag: 0))
+        let created = try #require(
+            try topics.createOnSend("Orders", defaultTopic: "TBW102", queueNums: 4, topicSysFlag: 0))
         #expect(created.writeQueueNums == 4 && created.readQueueNums == 4)
         #expect(created.perm == .readWrite)
         #expect(topics.snapshot.dataVersion.counter == versionBefore.counter + 1)
         #expect(try topics.createOnSend("Other", defaultTopic: "NoSuchTemplate", queueNums: 4, topicSysFlag: 0) == nil)
-        #expect(try topics.createOnSend("Wide", defaultTopic: "TBW102", queueNums: 64, topicSysFlag: 0)?.writeQueueNums == 8)
+        #expect(
+            try topics.createOnSend("Wide", defaultTopic: "TBW102", queueNums: 64, topicSysFlag: 0)?.writeQueueNums == 8
+        )
 
         let reloaded = try TopicConfigManager(configuration: configuration)
         #expect(reloaded.topic("Orders") == created)

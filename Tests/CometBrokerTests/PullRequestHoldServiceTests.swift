@@ -42,7 +42,8 @@ struct PullRequestHoldServiceTests {
     func releases() async throws {
         let holds = PullRequestHoldService()
         let expiring = Task {
-            await holds.waitForMessage(topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: 1000, currentMaxOffset: { 0 })
+            await holds.waitForMessage(
+                topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: 1000, currentMaxOffset: { 0 })
         }
         try await waitUntil { holds.heldCount == 1 }
         holds.expire(now: 999)
@@ -52,7 +53,8 @@ struct PullRequestHoldServiceTests {
         try await withTimeout(.seconds(5)) { await expiring.value }
 
         let cancelled = Task {
-            await holds.waitForMessage(topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, currentMaxOffset: { 0 })
+            await holds.waitForMessage(
+                topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, currentMaxOffset: { 0 })
         }
         try await waitUntil { holds.heldCount == 1 }
         cancelled.cancel()
@@ -60,7 +62,8 @@ struct PullRequestHoldServiceTests {
         #expect(holds.heldCount == 0)
 
         let held = Task {
-            await holds.waitForMessage(topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, currentMaxOffset: { 0 })
+            await holds.waitForMessage(
+                topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, currentMaxOffset: { 0 })
         }
         defer { held.cancel() }
         try await waitUntil { holds.heldCount == 1 }
@@ -68,7 +71,8 @@ struct PullRequestHoldServiceTests {
         try await withTimeout(.seconds(5)) { await held.value }
         // After shutdown nothing is held any more: a new pull returns at once.
         try await withTimeout(.seconds(5)) {
-            await holds.waitForMessage(topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, currentMaxOffset: { 0 })
+            await holds.waitForMessage(
+                topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, currentMaxOffset: { 0 })
         }
         #expect(holds.heldCount == 0)
     }
@@ -77,7 +81,8 @@ struct PullRequestHoldServiceTests {
     func raceWithArrival() async throws {
         let holds = PullRequestHoldService()
         try await withTimeout(.seconds(5)) {
-            await holds.waitForMessage(topic: "T", queueId: 0, offset: 3, tagsCodes: nil, deadline: .max, currentMaxOffset: { 4 })
+            await holds.waitForMessage(
+                topic: "T", queueId: 0, offset: 3, tagsCodes: nil, deadline: .max, currentMaxOffset: { 4 })
         }
         #expect(holds.heldCount == 0)
     }

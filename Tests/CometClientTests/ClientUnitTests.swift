@@ -31,6 +31,9 @@ struct ClientUnitTests {
 
     @Test("namesrvAddr lists parse like RocketMQ's")
     func namesrvAddr() {
-        #expect(ClientConfiguration(namesrvAddr: " 10.0.0.1:9876 ; 10.0.0.2:9876;").nameServers == ["10.0.0.1:9876", "10.0.0.2:9876"])
+        #expect(
+            ClientConfiguration(namesrvAddr: " 10.0.0.1:9876 ; 10.0.0.2:9876;").nameServers == [
+                "10.0.0.1:9876", "10.0.0.2:9876",
+            ])
     }
 }

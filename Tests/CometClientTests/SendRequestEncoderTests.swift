@@ -15,7 +15,9 @@ struct SendRequestEncoderTests {
         return command
     }
 
-    private func encode(_ send: PreparedSend, queueId: Int32 = 3, opaque: Int32 = 77, oneway: Bool = false)
+    private func encode(
+        _ send: PreparedSend, queueId: Int32 = 3, opaque: Int32 = 77, oneway: Bool = false
+    )
         -> ByteBuffer
     {
         var buffer = ByteBuffer()
@@ -30,7 +32,8 @@ struct SendRequestEncoderTests {
             topic: "Orders", body: Array("hello".utf8), tags: "TagA", keys: ["k1", "k2"],
             properties: ["color": "red", "UNIQ_KEY": "user-chosen", "TAGS": "ignored", "empty": ""], flag: 9,
             delayLevel: 3)
-        let send = PreparedSend(messages: [message], uniqueIds: ["ID1"], compressedBody: nil, bornTimestamp: 1_700_000_000_123)
+        let send = PreparedSend(
+            messages: [message], uniqueIds: ["ID1"], compressedBody: nil, bornTimestamp: 1_700_000_000_123)
         let command = try decode(encode(send))
         #expect(command.serializeType == .rocketmq)
         #expect(command.requestCode == .sendMessageV2)
@@ -41,7 +44,8 @@ struct SendRequestEncoderTests {
         #expect(
             header
                 == SendMessageRequestHeader(
-                    producerGroup: "G", topic: "Orders", queueId: 3, sysFlag: 0, bornTimestamp: 1_700_000_000_123, flag: 9,
+                    producerGroup: "G", topic: "Orders", queueId: 3, sysFlag: 0, bornTimestamp: 1_700_000_000_123,
+                    flag: 9,
                     properties: header.properties, reconsumeTimes: 0, unitMode: false, batch: false))
         let properties = MessageProperties.parse(try #require(header.properties))
         #expect(
@@ -64,9 +68,12 @@ struct SendRequestEncoderTests {
     @Test("A batch goes out as SEND_BATCH_MESSAGE whose entries keep body, flag and properties")
     func batch() throws {
         let messages = (0..<3).map { i in
-            Message(topic: "T", body: Array("body-\(i)".utf8), tags: i == 1 ? "odd" : nil, properties: ["n": "\(i)"], flag: Int32(i))
+            Message(
+                topic: "T", body: Array("body-\(i)".utf8), tags: i == 1 ? "odd" : nil, properties: ["n": "\(i)"],
+                flag: Int32(i))
         }
-        let send = PreparedSend(messages: messages, uniqueIds: ["U0", "U1", "U2"], compressedBody: nil, bornTimestamp: 1)
+        let send = PreparedSend(
+            messages: messages, uniqueIds: ["U0", "U1", "U2"], compressedBody: nil, bornTimestamp: 1)
         let command = try decode(encode(send, queueId: 0))
         #expect(command.requestCode == .sendBatchMessage)
         let header = try SendMessageRequestHeader(request: command)

@@ -1,7 +1,7 @@
-import Foundation
 import CometAdmin
 import CometClient
 import CometTestSupport
+import Foundation
 import Testing
 
 @Suite("Admin operations against a real broker", .timeLimit(.minutes(3)))
@@ -53,7 +53,8 @@ struct DeadLetterTests {
             var options = fastOptions()
             options.maxReconsumeTimes = 1
             let attempts = Inbox()
-            let consumer = PushConsumer(group: "Strict", configuration: clientConfiguration(namesrv, "c"), options: options)
+            let consumer = PushConsumer(
+                group: "Strict", configuration: clientConfiguration(namesrv, "c"), options: options)
             try consumer.subscribe("Fragile")
             try await consumer.start { message in
                 attempts.add(message)
@@ -73,8 +74,10 @@ struct DeadLetterTests {
             #expect(letters.first?.keys == ["bad-1"])
 
             let before = try await admin.topicStatus("Fragile").reduce(0) { $0 + $1.maxOffset }
-            #expect(try await admin.resendDeadLetters(of: "Strict", configuration: clientConfiguration(namesrv, "r")) == 1)
-            #expect(try await admin.resendDeadLetters(of: "Strict", configuration: clientConfiguration(namesrv, "r")) == 0)
+            #expect(
+                try await admin.resendDeadLetters(of: "Strict", configuration: clientConfiguration(namesrv, "r")) == 1)
+            #expect(
+                try await admin.resendDeadLetters(of: "Strict", configuration: clientConfiguration(namesrv, "r")) == 0)
             let after = try await admin.topicStatus("Fragile").reduce(0) { $0 + $1.maxOffset }
             #expect(after == before + 1)
             await admin.shutdown()
@@ -97,7 +100,8 @@ struct OffsetResetTests {
             for i in 0..<2 { _ = try await producer.send(Message(topic: "Replay", text: "new-\(i)"), to: queue) }
 
             let inbox = Inbox()
-            let consumer = PushConsumer(group: "Replayer", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
+            let consumer = PushConsumer(
+                group: "Replayer", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
             try consumer.subscribe("Replay")
             try await consumer.start { message in
                 inbox.add(message)

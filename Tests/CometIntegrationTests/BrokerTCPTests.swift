@@ -90,7 +90,8 @@ struct BrokerTCPTests {
             #expect(header.queueOffset == 0)
             #expect(OffsetMessageID(header.msgId) != nil)
 
-            let pulled = try await client.invoke(pullRequest(topic: "Orders", offset: 0), to: broker, timeout: .seconds(5))
+            let pulled = try await client.invoke(
+                pullRequest(topic: "Orders", offset: 0), to: broker, timeout: .seconds(5))
             #expect(pulled.responseCode == .success)
             let pullHeader = try pulled.decodeHeader(PullMessageResponseHeader.self)
             #expect(pullHeader.nextBeginOffset == 1 && pullHeader.maxOffset == 1 && pullHeader.minOffset == 0)
@@ -161,14 +162,16 @@ struct BrokerTCPTests {
         try await withBroker { _, broker, client in
             _ = try await client.invoke(sendRequest(topic: "Offsets", body: "x"), to: broker, timeout: .seconds(5))
             let query = RemotingCommand.request(
-                .queryConsumerOffset, header: QueryConsumerOffsetRequestHeader(consumerGroup: "G", topic: "Offsets", queueId: 0))
+                .queryConsumerOffset,
+                header: QueryConsumerOffsetRequestHeader(consumerGroup: "G", topic: "Offsets", queueId: 0))
             let first = try await client.invoke(query, to: broker, timeout: .seconds(5))
             #expect(first.responseCode == .success)
             #expect(try first.decodeHeader(OffsetResponseHeader.self).value == 0)
             _ = try await client.invoke(
                 .request(
                     .updateConsumerOffset,
-                    header: UpdateConsumerOffsetRequestHeader(consumerGroup: "G", topic: "Offsets", queueId: 0, commitOffset: 1)),
+                    header: UpdateConsumerOffsetRequestHeader(
+                        consumerGroup: "G", topic: "Offsets", queueId: 0, commitOffset: 1)),
                 to: broker, timeout: .seconds(5))
             let second = try await client.invoke(query, to: broker, timeout: .seconds(5))
             #expect(try second.decodeHeader(OffsetResponseHeader.self).value == 1)
@@ -183,7 +186,8 @@ struct BrokerTCPTests {
     func badInput() async throws {
         let configure: @Sendable (inout BrokerConfiguration) -> Void = { $0.store.maxMessageSize = 2048 }
         try await withBroker(configure: configure) { _, broker, client in
-            let illegal = try await client.invoke(sendRequest(topic: "bad topic!", body: "x"), to: broker, timeout: .seconds(5))
+            let illegal = try await client.invoke(
+                sendRequest(topic: "bad topic!", body: "x"), to: broker, timeout: .seconds(5))
             #expect(illegal.responseCode == .messageIllegal)
             #expect(illegal.remark?.contains("topic") == true)
 
@@ -200,7 +204,8 @@ struct BrokerTCPTests {
             let unknown = try await client.invoke(RemotingCommand(code: 4242), to: broker, timeout: .seconds(5))
             #expect(unknown.responseCode == .requestCodeNotSupported)
 
-            let noTopic = try await client.invoke(pullRequest(topic: "Nope", offset: 0), to: broker, timeout: .seconds(5))
+            let noTopic = try await client.invoke(
+                pullRequest(topic: "Nope", offset: 0), to: broker, timeout: .seconds(5))
             #expect(noTopic.responseCode == .topicNotExist)
 
             let fine = try await client.invoke(sendRequest(topic: "Big", body: "ok"), to: broker, timeout: .seconds(5))
@@ -212,13 +217,17 @@ struct BrokerTCPTests {
     func autoCreateOff() async throws {
         let configure: @Sendable (inout BrokerConfiguration) -> Void = { $0.autoCreateTopicEnable = false }
         try await withBroker(configure: configure) { _, broker, client in
-            let refused = try await client.invoke(sendRequest(topic: "Fresh", body: "x"), to: broker, timeout: .seconds(5))
+            let refused = try await client.invoke(
+                sendRequest(topic: "Fresh", body: "x"), to: broker, timeout: .seconds(5))
             #expect(refused.responseCode == .topicNotExist)
             let created = try await client.invoke(
-                .request(.updateAndCreateTopic, header: CreateTopicRequestHeader(topic: "Fresh", readQueueNums: 2, writeQueueNums: 2)),
+                .request(
+                    .updateAndCreateTopic,
+                    header: CreateTopicRequestHeader(topic: "Fresh", readQueueNums: 2, writeQueueNums: 2)),
                 to: broker, timeout: .seconds(5))
             #expect(created.responseCode == .success)
-            let accepted = try await client.invoke(sendRequest(topic: "Fresh", body: "x"), to: broker, timeout: .seconds(5))
+            let accepted = try await client.invoke(
+                sendRequest(topic: "Fresh", body: "x"), to: broker, timeout: .seconds(5))
             #expect(accepted.responseCode == .success)
         }
     }

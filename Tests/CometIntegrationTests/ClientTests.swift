@@ -45,14 +45,17 @@ struct ClientTests {
             #expect(first.messageId.count == 32)
             try await withThrowingTaskGroup(of: SendResult.self) { group in
                 for i in 0..<50 {
-                    group.addTask { try await producer.send(Message(topic: "Orders", text: "async-\(i)", tags: "TagB")) }
+                    group.addTask {
+                        try await producer.send(Message(topic: "Orders", text: "async-\(i)", tags: "TagB"))
+                    }
                 }
                 for try await result in group { #expect(result.status == .ok) }
             }
             try await producer.sendOneway(Message(topic: "Orders", text: "oneway", tags: "TagA"))
 
             let inbox = Inbox()
-            let consumer = PushConsumer(group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
+            let consumer = PushConsumer(
+                group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
             try consumer.subscribe("Orders")
             try await consumer.start { message in
                 inbox.add(message)
@@ -78,7 +81,8 @@ struct ClientTests {
             _ = try await producer.send(Message(topic: "Mixed", text: "b", tags: "TagB"))
             _ = try await producer.send(Message(topic: "Mixed", text: "c", tags: "TagC"))
             let inbox = Inbox()
-            let consumer = PushConsumer(group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
+            let consumer = PushConsumer(
+                group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
             try consumer.subscribe("Mixed", expression: "TagA || TagC")
             try await consumer.start { message in
                 inbox.add(message)
@@ -193,7 +197,9 @@ struct ClientTests {
             }
             let group = consumers
             try await withTimeout(.seconds(20)) {
-                while Set(group.flatMap(\.assignedQueues)).count < 4 || group.contains(where: { $0.assignedQueues.isEmpty }) {
+                while Set(group.flatMap(\.assignedQueues)).count < 4
+                    || group.contains(where: { $0.assignedQueues.isEmpty })
+                {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
@@ -209,7 +215,9 @@ struct ClientTests {
             let expected = Set((0..<40).flatMap { ["before-\($0)", "after-\($0)"] })
             // Redelivery after a rebalance is allowed (at-least-once); loss is not.
             try? await withTimeout(.seconds(20)) {
-                while !expected.isSubset(of: Set(inbox.all.map(\.text))) { try await Task.sleep(for: .milliseconds(50)) }
+                while !expected.isSubset(of: Set(inbox.all.map(\.text))) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
             }
             let missing = expected.subtracting(inbox.all.map(\.text))
             #expect(missing.isEmpty, "missing: \(missing.sorted())")
@@ -229,7 +237,8 @@ struct ClientTests {
             var consumers: [PushConsumer] = []
             for (i, inbox) in inboxes.enumerated() {
                 let consumer = PushConsumer(
-                    group: "BG", configuration: clientConfiguration(namesrv, "b\(i)"), options: fastOptions(.broadcasting))
+                    group: "BG", configuration: clientConfiguration(namesrv, "b\(i)"),
+                    options: fastOptions(.broadcasting))
                 try consumer.subscribe("Fanout")
                 try await consumer.start { message in
                     inbox.add(message)
@@ -252,7 +261,8 @@ struct ClientTests {
             try await producer.start()
             _ = try await producer.send(Message(topic: "Flaky", text: "once"))
             let attempts = Inbox()
-            let consumer = PushConsumer(group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
+            let consumer = PushConsumer(
+                group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
             try consumer.subscribe("Flaky")
             try await consumer.start { message in
                 attempts.add(message)

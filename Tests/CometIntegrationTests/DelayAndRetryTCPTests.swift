@@ -15,7 +15,8 @@ struct DelayAndRetryTCPTests {
     func delayLevelTwo() async throws {
         try await withBroker { _, broker, client in
             let sent = nowMillis()
-            let header = try await sendOK(client, broker, sendRequest(topic: "DelayT", body: "later", extraProperties: ["DELAY": "2"]))
+            let header = try await sendOK(
+                client, broker, sendRequest(topic: "DelayT", body: "later", extraProperties: ["DELAY": "2"]))
             #expect(header.queueId == 0)
             #expect(try await pullMessages(client, broker, topic: "DelayT").isEmpty)
             let (messages, at) = try await awaitMessages(client, broker, topic: "DelayT", within: .seconds(8))
@@ -36,10 +37,12 @@ struct DelayAndRetryTCPTests {
         try await withBroker(configure: Self.shortLevels) { _, broker, client in
             let deliverAt = nowMillis() + 1_500
             try await sendOK(
-                client, broker, sendRequest(topic: "TimerT", body: "at", extraProperties: ["TIMER_DELIVER_MS": "\(deliverAt)"]))
+                client, broker,
+                sendRequest(topic: "TimerT", body: "at", extraProperties: ["TIMER_DELIVER_MS": "\(deliverAt)"]))
             let relativeAt = nowMillis() + 1_000
             try await sendOK(
-                client, broker, sendRequest(topic: "TimerT", body: "rel", queueId: 1, extraProperties: ["TIMER_DELAY_MS": "1000"]))
+                client, broker,
+                sendRequest(topic: "TimerT", body: "rel", queueId: 1, extraProperties: ["TIMER_DELAY_MS": "1000"]))
             let (messages, at) = try await awaitMessages(client, broker, topic: "TimerT")
             #expect(messages.first?.storeTimestamp ?? 0 >= deliverAt)
             #expect(at - deliverAt < 1_000)
@@ -55,9 +58,11 @@ struct DelayAndRetryTCPTests {
             try await sendOK(client, broker, sendRequest(topic: "RetryT", body: "fail me"))
             let original = try #require(try await pullMessages(client, broker, topic: "RetryT").first)
             let back = ConsumerSendMsgBackRequestHeader(
-                offset: original.physicalOffset, group: "CG1", delayLevel: 0, originMsgId: "ORIG-1", originTopic: "RetryT",
+                offset: original.physicalOffset, group: "CG1", delayLevel: 0, originMsgId: "ORIG-1",
+                originTopic: "RetryT",
                 maxReconsumeTimes: 1)
-            let response = try await client.invoke(.request(.consumerSendMsgBack, header: back), to: broker, timeout: .seconds(5))
+            let response = try await client.invoke(
+                .request(.consumerSendMsgBack, header: back), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue, "\(response.remark ?? "")")
             let sent = nowMillis()
             // level 3 + 0 → capped at the top level of "1s 2s 3s" = 3 s
@@ -71,7 +76,8 @@ struct DelayAndRetryTCPTests {
 
             let again = ConsumerSendMsgBackRequestHeader(
                 offset: retry.physicalOffset, group: "CG1", delayLevel: 0, maxReconsumeTimes: 1)
-            let second = try await client.invoke(.request(.consumerSendMsgBack, header: again), to: broker, timeout: .seconds(5))
+            let second = try await client.invoke(
+                .request(.consumerSendMsgBack, header: again), to: broker, timeout: .seconds(5))
             #expect(second.code == ResponseCode.success.rawValue)
             let (dead, _) = try await awaitMessages(client, broker, topic: "%DLQ%CG1", within: .seconds(2))
             #expect(dead.first?.reconsumeTimes == 2)
@@ -79,7 +85,8 @@ struct DelayAndRetryTCPTests {
             #expect(dead.first?.properties["ORIGIN_MESSAGE_ID"] == "ORIG-1")
 
             let missing = ConsumerSendMsgBackRequestHeader(offset: 1 << 40, group: "CG1")
-            let refused = try await client.invoke(.request(.consumerSendMsgBack, header: missing), to: broker, timeout: .seconds(5))
+            let refused = try await client.invoke(
+                .request(.consumerSendMsgBack, header: missing), to: broker, timeout: .seconds(5))
             #expect(refused.code == ResponseCode.systemError.rawValue)
         }
     }
@@ -90,12 +97,16 @@ struct DelayAndRetryTCPTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let client = RemotingClient(logger: .init(label: "test"))
         let first = try await RestartableBroker.start(folder: folder, configure: Self.shortLevels)
-        try await sendOK(client, first.address, sendRequest(topic: "DurT", body: "early", extraProperties: ["DELAY": "1"]))
-        try await sendOK(client, first.address, sendRequest(topic: "DurT", body: "late", queueId: 1, extraProperties: ["DELAY": "3"]))
+        try await sendOK(
+            client, first.address, sendRequest(topic: "DurT", body: "early", extraProperties: ["DELAY": "1"]))
+        try await sendOK(
+            client, first.address, sendRequest(topic: "DurT", body: "late", queueId: 1, extraProperties: ["DELAY": "3"])
+        )
         let deliverAt = nowMillis() + 2_500
         try await sendOK(
             client, first.address,
-            sendRequest(topic: "DurT", body: "timer", queueId: 2, extraProperties: ["TIMER_DELIVER_MS": "\(deliverAt)"]))
+            sendRequest(topic: "DurT", body: "timer", queueId: 2, extraProperties: ["TIMER_DELIVER_MS": "\(deliverAt)"])
+        )
         _ = try await awaitMessages(client, first.address, topic: "DurT", queueId: 0, within: .seconds(3))
         await first.stop()
 
@@ -119,7 +130,8 @@ struct DelayAndRetryTCPTests {
         let client = RemotingClient(logger: .init(label: "test"))
         let first = try await RestartableBroker.start(folder: folder, configure: Self.shortLevels)
         try await sendOK(
-            client, first.address, sendRequest(topic: "CrashT", body: "once", extraProperties: ["DELAY": "1", "UNIQ_KEY": "K-delay"]))
+            client, first.address,
+            sendRequest(topic: "CrashT", body: "once", extraProperties: ["DELAY": "1", "UNIQ_KEY": "K-delay"]))
         let deliverAt = nowMillis() + 1_000
         try await sendOK(
             client, first.address,

@@ -43,8 +43,9 @@ enum WireBadFrame: String, CaseIterable, Sendable {
 
 @Suite("Malformed input over TCP", .timeLimit(.minutes(3)))
 struct MalformedInputTests {
-    @Test("A bad frame closes that connection, is logged, and the server serves the next client",
-          arguments: WireBadFrame.allCases)
+    @Test(
+        "A bad frame closes that connection, is logged, and the server serves the next client",
+        arguments: WireBadFrame.allCases)
     func badFrameClosesConnection(_ bad: WireBadFrame) async throws {
         let logs = InMemoryLogHandler()
         try await withNameServer(logger: logs.logger()) { address, _ in
@@ -74,7 +75,9 @@ struct MalformedInputTests {
             try await channel.writeAndFlush(whole.readSlice(length: whole.readableBytes - 5)!)
             try await channel.close()
             try await withTimeout(.seconds(5)) {
-                while !logs.lines.contains(where: { $0.contains("partial frame") }) { try await Task.sleep(for: .milliseconds(20)) }
+                while !logs.lines.contains(where: { $0.contains("partial frame") }) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
             let response = try await bystander.invoke(.request(.getBrokerClusterInfo), timeout: .seconds(5))
             #expect(response.responseCode == .success)

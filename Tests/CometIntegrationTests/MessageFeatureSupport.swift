@@ -13,10 +13,13 @@ import Testing
 func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
 /// Every message of a queue from `offset` on (one pull of up to 32).
-func pullMessages(_ client: RemotingClient, _ broker: String, topic: String, queueId: Int32 = 0, offset: Int64 = 0)
+func pullMessages(
+    _ client: RemotingClient, _ broker: String, topic: String, queueId: Int32 = 0, offset: Int64 = 0
+)
     async throws -> [StoredMessage]
 {
-    let response = try await client.invoke(pullRequest(topic: topic, queueId: queueId, offset: offset), to: broker, timeout: .seconds(5))
+    let response = try await client.invoke(
+        pullRequest(topic: topic, queueId: queueId, offset: offset), to: broker, timeout: .seconds(5))
     guard response.code == ResponseCode.success.rawValue else { return [] }
     return try decodeMessages(response.body)
 }
@@ -38,7 +41,9 @@ func awaitMessages(
 
 /// Sends `request` and expects SUCCESS; returns the response header.
 @discardableResult
-func sendOK(_ client: RemotingClient, _ broker: String, _ request: RemotingCommand) async throws -> SendMessageResponseHeader {
+func sendOK(
+    _ client: RemotingClient, _ broker: String, _ request: RemotingCommand
+) async throws -> SendMessageResponseHeader {
     let response = try await client.invoke(request, to: broker, timeout: .seconds(5))
     #expect(response.code == ResponseCode.success.rawValue, "\(response.remark ?? "")")
     return try response.decodeHeader(SendMessageResponseHeader.self)

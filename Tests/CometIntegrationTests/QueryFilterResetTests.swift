@@ -22,7 +22,8 @@ private func heartbeat(group: String, topic: String, expression: String, type: S
         clientID: "client-1",
         consumers: [
             ConsumerData(
-                groupName: group, consumeType: .consumePassively, messageModel: .clustering, consumeFromWhere: .lastOffset,
+                groupName: group, consumeType: .consumePassively, messageModel: .clustering,
+                consumeFromWhere: .lastOffset,
                 subscriptions: [SubscriptionData(topic: topic, subString: expression, expressionType: type)])
         ])
     return .request(.heartBeat, body: data.encoded())
@@ -36,12 +37,14 @@ struct QueryFilterResetTests {
             for i in 0..<20 {
                 let color = i % 3 == 0 ? "red" : "blue"
                 let response = try await client.invoke(
-                    sendRequest(topic: "Sql", body: "m\(i)", extraProperties: ["n": "\(i)", "color": color]), to: broker,
+                    sendRequest(topic: "Sql", body: "m\(i)", extraProperties: ["n": "\(i)", "color": color]),
+                    to: broker,
                     timeout: .seconds(5))
                 #expect(response.responseCode == .success)
             }
             let expression = "n >= 5 AND color = 'red' OR n IN ('1', '2')"
-            let pulled = try await client.invoke(sqlPull(topic: "Sql", offset: 0, expression: expression), to: broker, timeout: .seconds(5))
+            let pulled = try await client.invoke(
+                sqlPull(topic: "Sql", offset: 0, expression: expression), to: broker, timeout: .seconds(5))
             #expect(pulled.responseCode == .success, "\(pulled.remark ?? "")")
             let bodies = try decodeMessages(pulled.body).map { String(buffer: $0.body) }
             #expect(bodies == ["m1", "m2", "m6", "m9", "m12", "m15", "m18"])
@@ -49,7 +52,8 @@ struct QueryFilterResetTests {
 
             // A small batch stops right after its last match.
             let first = try await client.invoke(
-                sqlPull(topic: "Sql", offset: 0, expression: expression, maxMsgNums: 2), to: broker, timeout: .seconds(5))
+                sqlPull(topic: "Sql", offset: 0, expression: expression, maxMsgNums: 2), to: broker,
+                timeout: .seconds(5))
             #expect(try decodeMessages(first.body).map { String(buffer: $0.body) } == ["m1", "m2"])
             #expect(try first.decodeHeader(PullMessageResponseHeader.self).nextBeginOffset == 3)
 
@@ -66,10 +70,12 @@ struct QueryFilterResetTests {
         try await withBroker { _, broker, client in
             for i in 0..<6 {
                 _ = try await client.invoke(
-                    sendRequest(topic: "SqlHb", body: "m\(i)", extraProperties: ["n": "\(i)"]), to: broker, timeout: .seconds(5))
+                    sendRequest(topic: "SqlHb", body: "m\(i)", extraProperties: ["n": "\(i)"]), to: broker,
+                    timeout: .seconds(5))
             }
             let hb = try await client.invoke(
-                heartbeat(group: "CG", topic: "SqlHb", expression: "n > 3", type: "SQL92"), to: broker, timeout: .seconds(5))
+                heartbeat(group: "CG", topic: "SqlHb", expression: "n > 3", type: "SQL92"), to: broker,
+                timeout: .seconds(5))
             #expect(hb.responseCode == .success, "\(hb.remark ?? "")")
             let pull = RemotingCommand.request(
                 .pullMessage,
@@ -88,7 +94,8 @@ struct QueryFilterResetTests {
             #expect(pulled.responseCode == .subscriptionParseFailed)
             #expect(pulled.remark?.contains("position 5") == true, "\(pulled.remark ?? "")")
             let hb = try await client.invoke(
-                heartbeat(group: "CG2", topic: "SqlBad", expression: "a IN (1)", type: "SQL92"), to: broker, timeout: .seconds(5))
+                heartbeat(group: "CG2", topic: "SqlBad", expression: "a IN (1)", type: "SQL92"), to: broker,
+                timeout: .seconds(5))
             #expect(hb.responseCode == .subscriptionParseFailed)
             #expect(hb.remark?.contains("position 7") == true, "\(hb.remark ?? "")")
         }
@@ -113,7 +120,8 @@ struct QueryFilterResetTests {
             #expect(Set(try decodeMessages(byKey.body).map { String(buffer: $0.body) }) == ["m0", "m1"])
             #expect(try byKey.decodeHeader(QueryMessageResponseHeader.self).indexLastUpdatePhyoffset > 0)
 
-            var unique = RemotingCommand.request(.queryMessage, header: QueryMessageRequestHeader(topic: "Q", key: "U2", maxNum: 1))
+            var unique = RemotingCommand.request(
+                .queryMessage, header: QueryMessageRequestHeader(topic: "Q", key: "U2", maxNum: 1))
             unique.extFields[QueryMessageRequestHeader.uniqueKeyQueryFlag] = "true"
             let byUnique = try await client.invoke(unique, to: broker, timeout: .seconds(5))
             #expect(try decodeMessages(byUnique.body).map { String(buffer: $0.body) } == ["m2"])
@@ -124,7 +132,8 @@ struct QueryFilterResetTests {
             #expect(missing.responseCode == .queryNotFound)
 
             let view = try await client.invoke(
-                .request(.viewMessageById, header: ViewMessageRequestHeader(offset: offsets[3])), to: broker, timeout: .seconds(5))
+                .request(.viewMessageById, header: ViewMessageRequestHeader(offset: offsets[3])), to: broker,
+                timeout: .seconds(5))
             #expect(view.responseCode == .success)
             let viewed = try decodeMessages(view.body)
             #expect(viewed.map { String(buffer: $0.body) } == ["m3"])
@@ -137,7 +146,9 @@ struct QueryFilterResetTests {
         }
     }
 
-    @Test("Reset by time moves committed offsets back, tells a live CPP client with the list body, and pulls resume there")
+    @Test(
+        "Reset by time moves committed offsets back, tells a live CPP client with the list body, and pulls resume there"
+    )
     func resetByTime() async throws {
         try await withBroker { _, broker, client in
             for i in 0..<2 {
@@ -150,7 +161,10 @@ struct QueryFilterResetTests {
                 _ = try await client.invoke(sendRequest(topic: "R", body: "m\(i)"), to: broker, timeout: .seconds(5))
             }
             _ = try await client.invoke(
-                .request(.updateConsumerOffset, header: UpdateConsumerOffsetRequestHeader(consumerGroup: "RG", topic: "R", queueId: 0, commitOffset: 4)),
+                .request(
+                    .updateConsumerOffset,
+                    header: UpdateConsumerOffsetRequestHeader(
+                        consumerGroup: "RG", topic: "R", queueId: 0, commitOffset: 4)),
                 to: broker, timeout: .seconds(5))
 
             // A live member of the group, speaking as the C++ client.
@@ -165,13 +179,17 @@ struct QueryFilterResetTests {
             #expect(try await member.invoke(hb, to: broker, timeout: .seconds(5)).responseCode == .success)
 
             let reset = try await client.invoke(
-                .request(.invokeBrokerToResetOffset, header: ResetOffsetRequestHeader(topic: "R", group: "RG", timestamp: resetTime, isForce: false)),
+                .request(
+                    .invokeBrokerToResetOffset,
+                    header: ResetOffsetRequestHeader(topic: "R", group: "RG", timestamp: resetTime, isForce: false)),
                 to: broker, timeout: .seconds(5))
             #expect(reset.responseCode == .success, "\(reset.remark ?? "")")
             #expect(String(buffer: try #require(reset.body)).contains("\"queueId\":0,\"topic\":\"R\"}:2"))
 
             let offset = try await client.invoke(
-                .request(.queryConsumerOffset, header: QueryConsumerOffsetRequestHeader(consumerGroup: "RG", topic: "R", queueId: 0)),
+                .request(
+                    .queryConsumerOffset,
+                    header: QueryConsumerOffsetRequestHeader(consumerGroup: "RG", topic: "R", queueId: 0)),
                 to: broker, timeout: .seconds(5))
             #expect(try offset.decodeHeader(OffsetResponseHeader.self).value == 2)
 
@@ -193,16 +211,22 @@ struct QueryFilterResetTests {
 
             // Not forced: a later time does not move the offset forward; forced with -1 goes to the end.
             let forward = try await client.invoke(
-                .request(.invokeBrokerToResetOffset, header: ResetOffsetRequestHeader(topic: "R", group: "RG", timestamp: -1, isForce: true)),
+                .request(
+                    .invokeBrokerToResetOffset,
+                    header: ResetOffsetRequestHeader(topic: "R", group: "RG", timestamp: -1, isForce: true)),
                 to: broker, timeout: .seconds(5))
             #expect(forward.responseCode == .success)
             let end = try await client.invoke(
-                .request(.queryConsumerOffset, header: QueryConsumerOffsetRequestHeader(consumerGroup: "RG", topic: "R", queueId: 0)),
+                .request(
+                    .queryConsumerOffset,
+                    header: QueryConsumerOffsetRequestHeader(consumerGroup: "RG", topic: "R", queueId: 0)),
                 to: broker, timeout: .seconds(5))
             #expect(try end.decodeHeader(OffsetResponseHeader.self).value == 4)
 
             let unknown = try await client.invoke(
-                .request(.invokeBrokerToResetOffset, header: ResetOffsetRequestHeader(topic: "R", group: "nobody", timestamp: 0, isForce: true)),
+                .request(
+                    .invokeBrokerToResetOffset,
+                    header: ResetOffsetRequestHeader(topic: "R", group: "nobody", timestamp: 0, isForce: true)),
                 to: broker, timeout: .seconds(5))
             #expect(unknown.responseCode == .systemError)
         }

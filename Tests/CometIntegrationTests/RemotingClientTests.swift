@@ -26,7 +26,8 @@ final class ScriptedProcessor: RequestProcessor {
             return .response(to: request)
         case 3:  // calls back into the client before answering
             let pushed = try await connection.invoke(
-                .request(.notifyConsumerIdsChanged, header: ConsumerGroupHeader(consumerGroup: "G")), timeout: .seconds(5))
+                .request(.notifyConsumerIdsChanged, header: ConsumerGroupHeader(consumerGroup: "G")),
+                timeout: .seconds(5))
             return .response(to: request, remark: pushed.remark)
         case 4:  // oneway: remembered, no answer expected
             onewaySeen.withLock { $0.append(request.code) }
@@ -84,7 +85,8 @@ struct RemotingClientTests {
                 _ = try await client.invoke(RemotingCommand(code: 2), to: address, timeout: .milliseconds(200))
             }
             #expect(error?.code == .timeout)
-            let echo = try await client.invoke(RemotingCommand(code: 1, extFields: ["text": "ok"]), to: address, timeout: .seconds(5))
+            let echo = try await client.invoke(
+                RemotingCommand(code: 1, extFields: ["text": "ok"]), to: address, timeout: .seconds(5))
             #expect(echo.remark == "ok")
             await client.shutdown()
         }
@@ -153,7 +155,8 @@ struct RemotingClientTests {
             }
             #expect(error?.code == .connectionFailed)
             try await withTimeout(.seconds(5)) { while first.isActive { try await Task.sleep(for: .milliseconds(10)) } }
-            let echo = try await client.invoke(RemotingCommand(code: 1, extFields: ["text": "again"]), to: address, timeout: .seconds(5))
+            let echo = try await client.invoke(
+                RemotingCommand(code: 1, extFields: ["text": "again"]), to: address, timeout: .seconds(5))
             #expect(echo.remark == "again")
             #expect(try await client.connection(to: address) != first)
             await client.shutdown()

@@ -9,7 +9,8 @@ import NIOPosix
 
 /// Runs `body` against a name server on an ephemeral loopback port, then stops it.
 func withNameServer<T: Sendable>(
-    brokerExpiry: Duration = .seconds(120), scanInterval: Duration = .seconds(10), logger: Logger = Logger(label: "test"),
+    brokerExpiry: Duration = .seconds(120), scanInterval: Duration = .seconds(10),
+    logger: Logger = Logger(label: "test"),
     _ body: @escaping @Sendable (String, NameServer) async throws -> T
 ) async throws -> T {
     let nameServer = try NameServer(

@@ -15,18 +15,22 @@ struct TransactionProducerTests {
         }
         try await withBroker(configure: configure) { namesrv, _, _ in
             let checked = Mutex<[String]>([])
-            let producer = TransactionProducer(group: "TXG", configuration: clientConfiguration(namesrv, "tx")) { message in
+            let producer = TransactionProducer(group: "TXG", configuration: clientConfiguration(namesrv, "tx")) {
+                message in
                 checked.withLock { $0.append(message.text) }
                 return message.text == "unknown-then-commit" ? .commit : .rollback
             }
             try await producer.start()
-            let (committed, state) = try await producer.send(Message(topic: "Payments", text: "commit")) { _, _ in .commit }
+            let (committed, state) = try await producer.send(Message(topic: "Payments", text: "commit")) { _, _ in
+                .commit
+            }
             #expect(committed.status == .ok && state == .commit)
             _ = try await producer.send(Message(topic: "Payments", text: "rollback")) { _, _ in .rollback }
             _ = try await producer.send(Message(topic: "Payments", text: "unknown-then-commit")) { _, _ in .unknown }
 
             let inbox = Inbox()
-            let consumer = PushConsumer(group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
+            let consumer = PushConsumer(
+                group: "CG", configuration: clientConfiguration(namesrv, "c"), options: fastOptions())
             try consumer.subscribe("Payments")
             try await consumer.start { message in
                 inbox.add(message)

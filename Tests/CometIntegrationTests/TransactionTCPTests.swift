@@ -17,10 +17,14 @@ struct TransactionTCPTests {
     }
 
     static func half(_ body: String, queueId: Int32 = 0) -> RemotingCommand {
-        sendRequest(topic: "TxT", body: body, queueId: queueId, extraProperties: ["TRAN_MSG": "true", "PGROUP": "TPG", "UNIQ_KEY": "U-\(body)"])
+        sendRequest(
+            topic: "TxT", body: body, queueId: queueId,
+            extraProperties: ["TRAN_MSG": "true", "PGROUP": "TPG", "UNIQ_KEY": "U-\(body)"])
     }
 
-    static func end(_ sent: SendMessageResponseHeader, _ code: Int32, key: String, fromCheck: Bool = false) throws -> RemotingCommand {
+    static func end(
+        _ sent: SendMessageResponseHeader, _ code: Int32, key: String, fromCheck: Bool = false
+    ) throws -> RemotingCommand {
         let id = try #require(OffsetMessageID(sent.msgId))
         return .request(
             .endTransaction,
@@ -36,12 +40,15 @@ struct TransactionTCPTests {
             let rolledBack = try await sendOK(client, broker, Self.half("rollback", queueId: 1))
             #expect(try await pullMessages(client, broker, topic: "TxT").isEmpty)
 
-            var response = try await client.invoke(try Self.end(committed, 8, key: "U-commit"), to: broker, timeout: .seconds(5))
+            var response = try await client.invoke(
+                try Self.end(committed, 8, key: "U-commit"), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue, "\(response.remark ?? "")")
-            response = try await client.invoke(try Self.end(rolledBack, 12, key: "U-rollback"), to: broker, timeout: .seconds(5))
+            response = try await client.invoke(
+                try Self.end(rolledBack, 12, key: "U-rollback"), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue)
             // A repeated commit is accepted but delivers nothing more.
-            response = try await client.invoke(try Self.end(committed, 8, key: "U-commit"), to: broker, timeout: .seconds(5))
+            response = try await client.invoke(
+                try Self.end(committed, 8, key: "U-commit"), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue)
 
             let messages = try await pullMessages(client, broker, topic: "TxT")
@@ -71,7 +78,9 @@ struct TransactionTCPTests {
                     let header = try? request.decodeHeader(CheckTransactionStateRequestHeader.self)
                 else { return nil }
                 checks.withLock { $0.append(header) }
-                if let decoded = try? decodeMessages(request.body) { bodies.withLock { $0.append(contentsOf: decoded) } }
+                if let decoded = try? decodeMessages(request.body) {
+                    bodies.withLock { $0.append(contentsOf: decoded) }
+                }
                 let end = RemotingCommand.request(
                     .endTransaction,
                     header: EndTransactionRequestHeader(
@@ -86,7 +95,8 @@ struct TransactionTCPTests {
                 .heartBeat, body: HeartbeatData(clientID: "tx-producer", producerGroups: ["TPG"]).encoded())
             #expect(try await producer.invoke(heartbeat, to: broker, timeout: .seconds(5)).code == 0)
             let sent = try await sendOK(producer, broker, Self.half("unknown"))
-            let response = try await producer.invoke(try Self.end(sent, 0, key: "U-unknown"), to: broker, timeout: .seconds(5))
+            let response = try await producer.invoke(
+                try Self.end(sent, 0, key: "U-unknown"), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue)
             #expect(try await pullMessages(producer, broker, topic: "TxT").isEmpty)
 
@@ -116,13 +126,20 @@ struct TransactionTCPTests {
         let first = try await RestartableBroker.start(folder: folder, configure: Self.fastChecks)
         let sent = try await sendOK(client, first.address, Self.half("durable"))
         let pending = try await sendOK(client, first.address, Self.half("pending", queueId: 1))
-        #expect(try await client.invoke(try Self.end(sent, 8, key: "U-durable"), to: first.address, timeout: .seconds(5)).code == 0)
+        #expect(
+            try await client.invoke(try Self.end(sent, 8, key: "U-durable"), to: first.address, timeout: .seconds(5))
+                .code == 0)
         await first.stop()
         let second = try await RestartableBroker.start(folder: folder, configure: Self.fastChecks)
         try await Task.sleep(for: .seconds(1.5))
         #expect(second.broker.controller.transactions.pendingCount == 1)
-        #expect(try await client.invoke(try Self.end(sent, 8, key: "U-durable"), to: second.address, timeout: .seconds(5)).code == 0)
-        #expect(try await client.invoke(try Self.end(pending, 12, key: "U-pending"), to: second.address, timeout: .seconds(5)).code == 0)
+        #expect(
+            try await client.invoke(try Self.end(sent, 8, key: "U-durable"), to: second.address, timeout: .seconds(5))
+                .code == 0)
+        #expect(
+            try await client.invoke(
+                try Self.end(pending, 12, key: "U-pending"), to: second.address, timeout: .seconds(5)
+            ).code == 0)
         #expect(try await pullMessages(client, second.address, topic: "TxT").count == 1)
         #expect(try await pullMessages(client, second.address, topic: "TxT", queueId: 1).isEmpty)
         await second.stop()

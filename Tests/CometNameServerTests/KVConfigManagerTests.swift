@@ -23,7 +23,8 @@ struct KVConfigManagerTests {
 
     @Test("A corrupt file is a clear error")
     func corruptFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("comet-kv-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("comet-kv-\(UUID().uuidString).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try "{not json".write(toFile: path, atomically: true, encoding: .utf8)
         let error = #expect(throws: CometError.self) { try KVConfigManager(path: path) }

@@ -13,10 +13,13 @@ struct NameServerProcessorTests {
     let processor: NameServerProcessor
 
     init() throws {
-        processor = NameServerProcessor(kvConfig: try KVConfigManager(path: nil), clock: clock.wallClock, logger: logs.logger())
+        processor = NameServerProcessor(
+            kvConfig: try KVConfigManager(path: nil), clock: clock.wallClock, logger: logs.logger())
     }
 
-    private func register(_ address: String, topics: [String], on connection: TestConnection) async throws
+    private func register(
+        _ address: String, topics: [String], on connection: TestConnection
+    ) async throws
         -> RemotingCommand?
     {
         let body = RegisterBrokerBody(
@@ -82,7 +85,8 @@ struct NameServerProcessorTests {
             header: RegisterBrokerRequestHeader(
                 brokerName: "broker-a", brokerAddr: "10.0.0.1:10911", clusterName: "DefaultCluster",
                 haServerAddr: "10.0.0.1:10911", brokerId: 0, bodyCrc32: 12345),
-            body: RegisterBrokerBody(topicConfigTable: [:], dataVersion: DataVersion(timestamp: 1, counter: 1)).encoded())
+            body: RegisterBrokerBody(topicConfigTable: [:], dataVersion: DataVersion(timestamp: 1, counter: 1))
+                .encoded())
         let response = try await processor.process(request, connection: broker.connection)
         #expect(response?.responseCode == .systemError)
         #expect(response?.remark == "crc32 not match")

@@ -7,13 +7,16 @@ func registration(
     name: String = "broker-a", addr: String = "127.0.0.1:10911", id: Int64 = 0, cluster: String = "DefaultCluster",
     ha: String = "127.0.0.1:10912"
 ) -> RegisterBrokerRequestHeader {
-    RegisterBrokerRequestHeader(brokerName: name, brokerAddr: addr, clusterName: cluster, haServerAddr: ha, brokerId: id)
+    RegisterBrokerRequestHeader(
+        brokerName: name, brokerAddr: addr, clusterName: cluster, haServerAddr: ha, brokerId: id)
 }
 
 func topics(_ names: [String], queues: Int32 = 4, version: Int64 = 1) -> RegisterBrokerBody {
     RegisterBrokerBody(
         topicConfigTable: Dictionary(
-            uniqueKeysWithValues: names.map { ($0, TopicConfig(topicName: $0, readQueueNums: queues, writeQueueNums: queues)) }),
+            uniqueKeysWithValues: names.map {
+                ($0, TopicConfig(topicName: $0, readQueueNums: queues, writeQueueNums: queues))
+            }),
         dataVersion: DataVersion(timestamp: 1000, counter: version))
 }
 
@@ -24,8 +27,14 @@ struct RouteInfoManagerTests {
         var table = RouteInfoManager()
         _ = table.registerBroker(registration(), body: topics(["TopicTest"]), connectionID: 1, now: 0)
         let route = try #require(table.topicRoute("TopicTest"))
-        #expect(route.queueDatas == [QueueData(brokerName: "broker-a", readQueueNums: 4, writeQueueNums: 4, perm: .readWrite)])
-        #expect(route.brokerDatas == [BrokerData(cluster: "DefaultCluster", brokerName: "broker-a", brokerAddrs: [0: "127.0.0.1:10911"])])
+        #expect(
+            route.queueDatas == [
+                QueueData(brokerName: "broker-a", readQueueNums: 4, writeQueueNums: 4, perm: .readWrite)
+            ])
+        #expect(
+            route.brokerDatas == [
+                BrokerData(cluster: "DefaultCluster", brokerName: "broker-a", brokerAddrs: [0: "127.0.0.1:10911"])
+            ])
         #expect(table.topicRoute("Unknown") == nil)
         #expect(table.allTopics == ["TopicTest"])
         #expect(table.clusterInfo.clusterAddrTable == ["DefaultCluster": ["broker-a"]])

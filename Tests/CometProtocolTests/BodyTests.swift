@@ -60,7 +60,8 @@ struct BodyTests {
 struct ClientBodyTests {
     @Test("The C++ client's heartbeat (numeric enums, string subVersion, bogus codeSet) decodes")
     func cppHeartbeat() throws {
-        let json = #"{"clientID":"4761-127.0.0.1@DEFAULT","consumerDataSet":[{"consumeFromWhere":0,"consumeType":1,"groupName":"cgroup","messageModel":1,"subscriptionDataSet":[{"subString":"*","subVersion":"1795236461877","topic":"%RETRY%cgroup"},{"codeSet":[0,0],"subString":"TagA || TagB","subVersion":"1795236461877","tagsSet":["TagA","TagB"],"topic":"TopicTest"}]}]}"#
+        let json =
+            #"{"clientID":"4761-127.0.0.1@DEFAULT","consumerDataSet":[{"consumeFromWhere":0,"consumeType":1,"groupName":"cgroup","messageModel":1,"subscriptionDataSet":[{"subString":"*","subVersion":"1795236461877","topic":"%RETRY%cgroup"},{"codeSet":[0,0],"subString":"TagA || TagB","subVersion":"1795236461877","tagsSet":["TagA","TagB"],"topic":"TopicTest"}]}]}"#
             + "\n"
         let heartbeat = try HeartbeatData(body: ByteBuffer(string: json))
         #expect(heartbeat.clientID == "4761-127.0.0.1@DEFAULT")
@@ -77,7 +78,8 @@ struct ClientBodyTests {
 
     @Test("A Java heartbeat with enum names and a broadcasting pull consumer decodes")
     func javaHeartbeat() throws {
-        let json = #"{"clientID":"c","producerDataSet":[{"groupName":"PG"}],"consumerDataSet":[{"groupName":"G","consumeType":"CONSUME_ACTIVELY","messageModel":"BROADCASTING","consumeFromWhere":"CONSUME_FROM_FIRST_OFFSET","subscriptionDataSet":[],"unitMode":false}]}"#
+        let json =
+            #"{"clientID":"c","producerDataSet":[{"groupName":"PG"}],"consumerDataSet":[{"groupName":"G","consumeType":"CONSUME_ACTIVELY","messageModel":"BROADCASTING","consumeFromWhere":"CONSUME_FROM_FIRST_OFFSET","subscriptionDataSet":[],"unitMode":false}]}"#
         let heartbeat = try HeartbeatData(body: ByteBuffer(string: json))
         #expect(heartbeat.producerGroups == ["PG"])
         #expect(heartbeat.consumers.first?.consumeType == .consumeActively)
@@ -87,7 +89,10 @@ struct ClientBodyTests {
 
     @Test("Lock bodies and consumer lists round-trip")
     func lockBodies() throws {
-        let queues = [MessageQueue(topic: "T", brokerName: "b", queueId: 0), MessageQueue(topic: "T", brokerName: "b", queueId: 1)]
+        let queues = [
+            MessageQueue(topic: "T", brokerName: "b", queueId: 0),
+            MessageQueue(topic: "T", brokerName: "b", queueId: 1),
+        ]
         let request = LockBatchRequestBody(consumerGroup: "G", clientId: "c", mqSet: queues)
         #expect(try LockBatchRequestBody(body: request.encoded()) == request)
         let response = LockBatchResponseBody(lockOKMQSet: queues)

@@ -65,7 +65,9 @@ struct CommandHeaderTests {
 
     @Test("Booleans accept Java and C++ spellings")
     func booleans() throws {
-        for (text, value) in [("true", true), ("false", false), ("1", true), ("0", false), ("TRUE", true), (" 1 ", true)] {
+        for (text, value) in [
+            ("true", true), ("false", false), ("1", true), ("0", false), ("TRUE", true), (" 1 ", true),
+        ] {
             let header = try GetRouteInfoRequestHeader(fields: ["topic": "T", "acceptStandardJsonOnly": text])
             #expect(header.acceptStandardJsonOnly == value)
         }
@@ -78,7 +80,9 @@ struct CommandHeaderTests {
 
 @Suite("Broker headers")
 struct BrokerHeaderTests {
-    @Test("Send headers round-trip, and V2 one-letter keys map to the same fields", arguments: CommandHeaderTests.serializations)
+    @Test(
+        "Send headers round-trip, and V2 one-letter keys map to the same fields",
+        arguments: CommandHeaderTests.serializations)
     func sendHeaders(_ s: SerializeType) throws {
         let send = SendMessageRequestHeader(
             producerGroup: "PG", topic: "T", defaultTopic: "TBW102", defaultTopicQueueNums: 4, queueId: 3, sysFlag: 1,
@@ -109,7 +113,8 @@ struct BrokerHeaderTests {
             sysFlag: [.commitOffset, .suspend, .subscription], commitOffset: 11, suspendTimeoutMillis: 15000,
             subscription: "TagA || TagB", subVersion: 1_700_000_000_000, expressionType: "TAG")
         #expect(try roundTrip(pull, s) == pull)
-        let pullResponse = PullMessageResponseHeader(suggestWhichBrokerId: 0, nextBeginOffset: 13, minOffset: 0, maxOffset: 20)
+        let pullResponse = PullMessageResponseHeader(
+            suggestWhichBrokerId: 0, nextBeginOffset: 13, minOffset: 0, maxOffset: 20)
         #expect(try roundTrip(pullResponse, s) == pullResponse)
         let queue = TopicQueueRequestHeader(topic: "T", queueId: 2)
         #expect(try roundTrip(queue, s) == queue)
@@ -123,7 +128,8 @@ struct BrokerHeaderTests {
         #expect(try roundTrip(update, s) == update)
         let group = ConsumerGroupHeader(consumerGroup: "CG")
         #expect(try roundTrip(group, s) == group)
-        let unregister = UnregisterClientRequestHeader(clientID: "1-127.0.0.1@x", producerGroup: "PG", consumerGroup: "CG")
+        let unregister = UnregisterClientRequestHeader(
+            clientID: "1-127.0.0.1@x", producerGroup: "PG", consumerGroup: "CG")
         #expect(try roundTrip(unregister, s) == unregister)
         let running = GetConsumerRunningInfoRequestHeader(consumerGroup: "CG", clientId: "c", jstackEnable: true)
         #expect(try roundTrip(running, s) == running)

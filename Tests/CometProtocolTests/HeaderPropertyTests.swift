@@ -116,7 +116,9 @@ struct UnusualWidthsTests {
         #expect(try UnusualWidthsHeader(fields: throughFrame(value.fields, .rocketmq)) == value)
         let body = UnusualWidthsBody(header: value, list: [1, 65535])
         #expect(try UnusualWidthsBody(body: body.encoded()) == body)
-        let tooBig = #expect(throws: CometError.self) { try UnusualWidthsHeader(fields: ["small": "256", "medium": "1", "large": "1", "ratio": "1"]) }
+        let tooBig = #expect(throws: CometError.self) {
+            try UnusualWidthsHeader(fields: ["small": "256", "medium": "1", "large": "1", "ratio": "1"])
+        }
         #expect(tooBig?.message.contains("small") == true)
     }
 }

@@ -39,7 +39,9 @@ struct JSONParserTests {
 
     @Test("Rejects nesting deeper than the limit")
     func depthLimit() {
-        let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONParser.maxDepth + 1)
+            + String(repeating: "]", count: JSONParser.maxDepth + 1)
         #expect(throws: CometError.self) { try JSONParser.parse(deep) }
         let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
         #expect(throws: Never.self) { try JSONParser.parse(ok) }

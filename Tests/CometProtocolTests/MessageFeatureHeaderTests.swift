@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Send-back and transaction headers")
 struct MessageFeatureHeaderTests {
-    @Test("Send-back and transaction headers round-trip through both serializations",
-          arguments: CommandHeaderTests.serializations)
+    @Test(
+        "Send-back and transaction headers round-trip through both serializations",
+        arguments: CommandHeaderTests.serializations)
     func roundTrips(_ s: SerializeType) throws {
         let sendBack = ConsumerSendMsgBackRequestHeader(
             offset: 4096, group: "CG", delayLevel: 0, originMsgId: "ABC", originTopic: "T", unitMode: false,

@@ -57,9 +57,10 @@ struct RemotingCommandCodecTests {
 
     @Test("Decodes a header exactly as the C++ client writes it")
     func cppHeader() throws {
-        let header = Array(
-            #"{"code":105,"extFields":{"AccessKey":"","OnsChannel":"ALIYUN","Signature":"x=","topic":"TopicTest","queueId":3},"flag":0,"language":"CPP","opaque":7,"remark":"","serializeTypeCurrentRPC":"JSON","version":63}"#
-                .utf8) + [0x0A]
+        let header =
+            Array(
+                #"{"code":105,"extFields":{"AccessKey":"","OnsChannel":"ALIYUN","Signature":"x=","topic":"TopicTest","queueId":3},"flag":0,"language":"CPP","opaque":7,"remark":"","serializeTypeCurrentRPC":"JSON","version":63}"#
+                    .utf8) + [0x0A]
         let command = try decodeFrame(frame(header: header))
         #expect(command.requestCode == .getRouteInfoByTopic)
         #expect(command.language == .cpp)
@@ -68,7 +69,8 @@ struct RemotingCommandCodecTests {
         #expect(command.extFields["topic"] == "TopicTest")
         #expect(command.extFields["queueId"] == "3")
         #expect(command.body == nil)
-        #expect(try command.decodeHeader(GetRouteInfoRequestHeader.self) == GetRouteInfoRequestHeader(topic: "TopicTest"))
+        #expect(
+            try command.decodeHeader(GetRouteInfoRequestHeader.self) == GetRouteInfoRequestHeader(topic: "TopicTest"))
     }
 
     @Test("Responses echo the request's opaque and serialization and write string ext values")

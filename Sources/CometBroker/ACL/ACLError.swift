@@ -31,7 +31,8 @@ package struct ACLError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func parse(_ message: String) -> ACLError {
-        ACLError(message, frame: "org.apache.rocketmq.acl.plain.PlainAccessValidator.parse(PlainAccessValidator.java:134)")
+        ACLError(
+            message, frame: "org.apache.rocketmq.acl.plain.PlainAccessValidator.parse(PlainAccessValidator.java:134)")
     }
 
     /// A configuration problem found while loading or updating (no wire frame needed).

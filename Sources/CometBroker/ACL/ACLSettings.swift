@@ -19,7 +19,9 @@ package struct ACLSettings: Sendable, Equatable {
     package init() {}
 
     /// The file to load, or nil when ACL is off; throws when ACL is on but no file can be named.
-    package func resolvedFile(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CometError)
+    package func resolvedFile(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(CometError)
         -> String?
     {
         if let file { return file }

@@ -47,7 +47,9 @@ package struct AccessControlProcessor<Next: RequestProcessor>: RequestProcessor 
             responder.respond(.response(to: request, code: .systemError, remark: error.remark))
             return true
         }
-        if (ACLRequestCode.updateAndCreateAclConfig...ACLRequestCode.updateGlobalWhiteAddrsConfig).contains(request.code) {
+        if (ACLRequestCode.updateAndCreateAclConfig...ACLRequestCode.updateGlobalWhiteAddrsConfig).contains(
+            request.code)
+        {
             return false
         }
         return next.processOnEventLoop(request, connection: connection, responder: responder)
@@ -62,7 +64,8 @@ package struct AccessControlProcessor<Next: RequestProcessor>: RequestProcessor 
             (fields[key] ?? "").split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
         }
         let account = PlainAccessAccount(
-            accessKey: accessKey, secretKey: fields["secretKey"] ?? "", whiteRemoteAddress: fields["whiteRemoteAddress"],
+            accessKey: accessKey, secretKey: fields["secretKey"] ?? "",
+            whiteRemoteAddress: fields["whiteRemoteAddress"],
             admin: ["true", "1"].contains(fields["admin"]?.lowercased() ?? ""),
             defaultTopicPerm: fields["defaultTopicPerm"], defaultGroupPerm: fields["defaultGroupPerm"],
             topicPerms: list("topicPerms"), groupPerms: list("groupPerms"))
@@ -80,7 +83,8 @@ package struct AccessControlProcessor<Next: RequestProcessor>: RequestProcessor 
         let failed = "The accesskey[\(accessKey)] corresponding to accessConfig has been deleted failed."
         do {
             return try validator.delete(accessKey: accessKey)
-                ? .response(to: request) : .response(to: request, code: ACLResponseCode.deleteAclConfigFailed, remark: failed)
+                ? .response(to: request)
+                : .response(to: request, code: ACLResponseCode.deleteAclConfigFailed, remark: failed)
         } catch {
             return .response(to: request, code: ACLResponseCode.deleteAclConfigFailed, remark: error.message)
         }
@@ -103,7 +107,8 @@ package struct AccessControlProcessor<Next: RequestProcessor>: RequestProcessor 
             try validator.updateGlobalWhiteAddresses(text.split(separator: ",").map { String($0) })
             return .response(to: request)
         } catch {
-            return .response(to: request, code: ACLResponseCode.updateGlobalWhiteAddrsConfigFailed, remark: error.message)
+            return .response(
+                to: request, code: ACLResponseCode.updateGlobalWhiteAddrsConfigFailed, remark: error.message)
         }
     }
 
@@ -146,7 +151,8 @@ enum JSONText {
             case "\n": out += "\\n"
             default:
                 if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    out +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                         + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -33,7 +33,8 @@ package struct AccessRules: Sendable {
     static func compile(_ account: PlainAccessAccount) throws(ACLError) -> Account {
         guard account.accessKey.count > 6, account.secretKey.count > 6 else {
             throw ACLError.load(
-                "The accessKey=\(account.accessKey) and secretKey=\(account.secretKey) cannot be null and length should longer than 6")
+                "The accessKey=\(account.accessKey) and secretKey=\(account.secretKey) cannot be null and length should longer than 6"
+            )
         }
         var perms: [String: UInt8] = [:]
         func add(_ entries: [String], topics: Bool) throws(ACLError) {

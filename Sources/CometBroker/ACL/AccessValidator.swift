@@ -49,7 +49,8 @@ package final class AccessValidator: Sendable {
             let config = try PlainAccessConfig(contentsOf: path)
             let rules = try AccessRules(config)
             state.withLock { $0 = State(rules: rules, config: config, stamp: stamp) }
-            logger.info("reloaded ACL file", metadata: ["acl.file": "\(path)", "acl.accounts": "\(config.accounts.count)"])
+            logger.info(
+                "reloaded ACL file", metadata: ["acl.file": "\(path)", "acl.accounts": "\(config.accounts.count)"])
             return true
         } catch {
             state.withLock { $0.stamp = stamp }
@@ -72,11 +73,14 @@ package final class AccessValidator: Sendable {
     // MARK: Admin updates (written to the file, then applied)
 
     /// UPDATE_AND_CREATE_ACL_CONFIG: adds the account or merges the given fields into it.
-    package func createOrUpdate(_ update: PlainAccessAccount, topicPermsGiven: Bool, groupPermsGiven: Bool) throws(ACLError) {
+    package func createOrUpdate(
+        _ update: PlainAccessAccount, topicPermsGiven: Bool, groupPermsGiven: Bool
+    ) throws(ACLError) {
         _ = try modify { config throws(ACLError) in
             guard update.accessKey.count > 6, update.secretKey.count > 6 else {
                 throw ACLError.load(
-                    "The accessKey=\(update.accessKey) and secretKey=\(update.secretKey) cannot be null and length should longer than 6")
+                    "The accessKey=\(update.accessKey) and secretKey=\(update.secretKey) cannot be null and length should longer than 6"
+                )
             }
             for entry in update.topicPerms + update.groupPerms { try Self.checkResourcePerm(entry) }
             if let index = config.accounts.firstIndex(where: { $0.accessKey == update.accessKey }) {
@@ -133,12 +137,14 @@ package final class AccessValidator: Sendable {
         let items = entry.split(separator: "=", omittingEmptySubsequences: true)
         guard items.count == 2 else {
             throw ACLError.load(
-                "Parse Resource format error for \(entry).\nThe expected resource format is 'Res=Perm'. For example: topicA=SUB")
+                "Parse Resource format error for \(entry).\nThe expected resource format is 'Res=Perm'. For example: topicA=SUB"
+            )
         }
         let perm = items[1].trimmed
         if perm != "DENY" && ACLPermission.parse(perm) == ACLPermission.deny {
             throw ACLError.load(
-                "Parse resource permission error for \(entry).\nThe expected permissions are 'SUB' or 'PUB' or 'SUB|PUB' or 'PUB|SUB'.")
+                "Parse resource permission error for \(entry).\nThe expected permissions are 'SUB' or 'PUB' or 'SUB|PUB' or 'PUB|SUB'."
+            )
         }
     }
 

@@ -17,7 +17,8 @@ extension Broker {
             throw CometError(.invalidConfiguration, "ACL file \(path): \(error.message)")
         }
         logger.info(
-            "plain ACL enabled", metadata: ["acl.file": "\(path)", "acl.accounts": "\(validator.config.accounts.count)"])
+            "plain ACL enabled",
+            metadata: ["acl.file": "\(path)", "acl.accounts": "\(validator.config.accounts.count)"])
         let guarded = AccessControlProcessor(validator: validator, next: processor) { [controller] in
             (configuration.brokerName, controller.address ?? "", configuration.clusterName)
         }

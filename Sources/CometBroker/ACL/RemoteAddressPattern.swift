@@ -120,13 +120,15 @@ package enum RemoteAddressPattern: Sendable, Equatable {
                 }
                 guard low >= 0, high <= limit, low <= high else {
                     throw ACLError.load(
-                        "RangeRemoteAddressStrategy netaddress examine scope Exception start is \(low) , end is \(high)")
+                        "RangeRemoteAddressStrategy netaddress examine scope Exception start is \(low) , end is \(high)"
+                    )
                 }
                 bounds = (low, high)
             }
             guard let (start, end) = bounds, end > 0 else { continue }
             // Segments before the range must be plain numbers.
-            for earlier in parts[..<index] where Int(earlier, radix: ipv6 ? 16 : 10) == nil && !(ipv6 && earlier.isEmpty) {
+            for earlier in parts[..<index]
+            where Int(earlier, radix: ipv6 ? 16 : 10) == nil && !(ipv6 && earlier.isEmpty) {
                 throw ACLError.load("Netaddress examine scope Exception netaddress is \(entry)")
             }
             if ipv6 {

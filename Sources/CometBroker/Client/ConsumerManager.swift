@@ -38,7 +38,8 @@ package final class ConsumerManager: Sendable {
 
     /// Records a heartbeat of `data` from `connection`; returns whether the member set changed.
     package func register(
-        _ data: ConsumerData, clientId: String, connection: RemotingConnection, now: Int64, language: LanguageCode = .java
+        _ data: ConsumerData, clientId: String, connection: RemotingConnection, now: Int64,
+        language: LanguageCode = .java
     ) -> Bool {
         groups.withLock { groups in
             var info =
@@ -53,7 +54,8 @@ package final class ConsumerManager: Sendable {
             info.channels[connection.id] = ClientChannel(
                 clientId: clientId, connection: connection, lastUpdate: now, language: language)
             for subscription in data.subscriptions {
-                if let existing = info.subscriptions[subscription.topic], existing.subVersion > subscription.subVersion {
+                if let existing = info.subscriptions[subscription.topic], existing.subVersion > subscription.subVersion
+                {
                     continue
                 }
                 info.subscriptions[subscription.topic] = subscription
@@ -79,7 +81,8 @@ package final class ConsumerManager: Sendable {
 
     /// Removes members silent for longer than `expiryMillis`; returns the groups that changed and
     /// the dropped connections.
-    package func removeExpired(now: Int64, expiryMillis: Int64) -> (groups: [String], connections: [RemotingConnection]) {
+    package func removeExpired(now: Int64, expiryMillis: Int64) -> (groups: [String], connections: [RemotingConnection])
+    {
         var dropped: [RemotingConnection] = []
         let changed = removeChannels { channel in
             let expired = now - channel.lastUpdate > expiryMillis

@@ -11,7 +11,8 @@ package final class ProducerManager: Sendable {
     /// Records a heartbeat from a producer of `group`.
     package func register(group: String, clientId: String, connection: RemotingConnection, now: Int64) {
         groups.withLock {
-            $0[group, default: [:]][connection.id] = ClientChannel(clientId: clientId, connection: connection, lastUpdate: now)
+            $0[group, default: [:]][connection.id] = ClientChannel(
+                clientId: clientId, connection: connection, lastUpdate: now)
         }
     }
 

@@ -17,7 +17,8 @@ package struct RebalanceLockTable: Sendable {
     package init(expiryMillis: Int64) { self.expiryMillis = expiryMillis }
 
     /// Locks or renews `queues` for `clientId`; returns the queues the client now holds.
-    package mutating func tryLock(group: String, clientId: String, queues: [MessageQueue], now: Int64) -> [MessageQueue] {
+    package mutating func tryLock(group: String, clientId: String, queues: [MessageQueue], now: Int64) -> [MessageQueue]
+    {
         var granted: [MessageQueue] = []
         var table = locks[group] ?? [:]
         for queue in queues {

@@ -56,10 +56,12 @@ extension BrokerConfiguration {
         case "storePathRootDir": dataDirectory = value
         case "storePathCommitLog":
             guard value == dataDirectory + "/commitlog" else {
-                return "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
+                return
+                    "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
             }
         case "mappedFileSizeCommitLog": store.commitLogSegmentSize = Int(try int(4096...Int64(Int32.max)))
-        case "mappedFileSizeConsumeQueue": store.consumeQueueEntriesPerSegment = Int(max(1, try int(20...Int64.max) / 20))
+        case "mappedFileSizeConsumeQueue":
+            store.consumeQueueEntriesPerSegment = Int(max(1, try int(20...Int64.max) / 20))
         case "flushDiskType":
             switch value {
             case "ASYNC_FLUSH": store.flushMode = .async
@@ -109,9 +111,13 @@ extension BrokerConfiguration {
         case "aclEnable": acl.enabled = try bool()
         case "rocketmqHome": acl.rocketmqHome = value
         case _ where key.hasPrefix("tls."):
-            if !tls.apply(key: key, value: value) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
+            if !tls.apply(key: key, value: value) {
+                return "broker.conf key '\(key)' is accepted but has no effect in Comet"
+            }
         default:
-            if Self.ignoredKeys.contains(key) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
+            if Self.ignoredKeys.contains(key) {
+                return "broker.conf key '\(key)' is accepted but has no effect in Comet"
+            }
             return "unknown broker.conf key '\(key)' (line \(line)) is ignored"
         }
         return nil

@@ -80,12 +80,14 @@ package struct BrokerConfiguration: Sendable {
             try TopicValidator.validate(brokerName)
             try TopicValidator.validate(clusterName)
         } catch {
-            throw CometError(.invalidConfiguration, "broker and cluster names must match [%|a-zA-Z0-9_-]+: \(error.message)")
+            throw CometError(
+                .invalidConfiguration, "broker and cluster names must match [%|a-zA-Z0-9_-]+: \(error.message)")
         }
         _ = try DelayLevelTable(parsing: messageDelayLevel)
         guard brokerId >= 0 else { throw CometError(.invalidConfiguration, "brokerId must be 0 (master) or positive") }
         guard brokerId == 0 else {
-            throw CometError(.invalidConfiguration, "slave brokers (brokerId > 0) are not supported yet; use brokerId=0")
+            throw CometError(
+                .invalidConfiguration, "slave brokers (brokerId > 0) are not supported yet; use brokerId=0")
         }
         guard (1...1024).contains(defaultTopicQueueNums) else {
             throw CometError(.invalidConfiguration, "defaultTopicQueueNums must be between 1 and 1024")

@@ -52,7 +52,8 @@ indirect enum FilterNode: Sendable {
         case .constant: return []
         case .property(let name), .inList(let name, _, _): return [name]
         case .negate(let n), .not(let n), .booleanCast(let n), .isNull(let n): return n.propertyNames
-        case .and(let l, let r), .or(let l, let r), .compare(_, let l, let r): return l.propertyNames.union(r.propertyNames)
+        case .and(let l, let r), .or(let l, let r), .compare(_, let l, let r):
+            return l.propertyNames.union(r.propertyNames)
         }
     }
 

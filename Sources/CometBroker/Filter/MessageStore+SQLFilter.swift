@@ -17,7 +17,8 @@ extension MessageStore {
         while combined.messages.count < maxCount, combined.nextBeginOffset < combined.maxOffset, rounds < maxRounds {
             rounds += 1
             let more = try await getMessages(
-                topic: topic, queueID: queueID, offset: combined.nextBeginOffset, maxCount: maxCount - combined.messages.count)
+                topic: topic, queueID: queueID, offset: combined.nextBeginOffset,
+                maxCount: maxCount - combined.messages.count)
             guard more.status == .found else { break }
             combined.messages += more.messages.filter { slice in slice.withUnsafeBytes { filter.matches(record: $0) } }
             combined.nextBeginOffset = more.nextBeginOffset

@@ -82,7 +82,8 @@ struct RecordProperties: FilterPropertySource {
                     break
                 }
                 if same {
-                    values[slot] = String(decoding: UnsafeRawBufferPointer(rebasing: raw[(separator + 1)..<end]), as: UTF8.self)
+                    values[slot] = String(
+                        decoding: UnsafeRawBufferPointer(rebasing: raw[(separator + 1)..<end]), as: UTF8.self)
                     found += 1
                     break
                 }

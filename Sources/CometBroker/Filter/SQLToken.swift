@@ -33,8 +33,15 @@ struct SQLToken: Sendable, Equatable {
 
 /// Reserved words of RocketMQ's selector grammar (matched case-insensitively).
 enum SQLKeyword: String, Sendable, CaseIterable {
-    case not = "NOT", and = "AND", or = "OR", between = "BETWEEN", `in` = "IN"
-    case `true` = "TRUE", `false` = "FALSE", null = "NULL", `is` = "IS"
+    case not = "NOT"
+    case and = "AND"
+    case or = "OR"
+    case between = "BETWEEN"
+    case `in` = "IN"
+    case `true` = "TRUE"
+    case `false` = "FALSE"
+    case null = "NULL"
+    case `is` = "IS"
 }
 
 /// Splits an expression into tokens: identifiers (`[A-Za-z_$][A-Za-z0-9_$]*`), keywords, decimal
@@ -86,7 +93,9 @@ enum SQLLexer {
                 var value = String.UnicodeScalarView()
                 i += 1
                 while true {
-                    guard i < chars.count else { throw SQLFilterError(position: start + 1, "unterminated string literal") }
+                    guard i < chars.count else {
+                        throw SQLFilterError(position: start + 1, "unterminated string literal")
+                    }
                     if chars[i] == "'" {
                         if i + 1 < chars.count, chars[i + 1] == "'" {
                             value.append("'")
@@ -140,7 +149,9 @@ enum SQLLexer {
         }
         let text = String(String.UnicodeScalarView(chars[start..<i]))
         if isFloat {
-            guard let value = Double(text) else { throw SQLFilterError(position: start + 1, "invalid number '\(text)'") }
+            guard let value = Double(text) else {
+                throw SQLFilterError(position: start + 1, "invalid number '\(text)'")
+            }
             return SQLToken(kind: .double(value), position: start + 1)
         }
         if i < chars.count, chars[i] == "l" || chars[i] == "L" { i += 1 }

@@ -28,7 +28,8 @@ package struct SubscriptionGroupConfig: Sendable, Hashable {
         .object([
             "groupName": .string(groupName), "consumeEnable": .bool(consumeEnable),
             "consumeBroadcastEnable": .bool(consumeBroadcastEnable), "retryQueueNums": .int(retryQueueNums),
-            "retryMaxTimes": .int(retryMaxTimes), "notifyConsumerIdsChangedEnable": .bool(notifyConsumerIdsChangedEnable),
+            "retryMaxTimes": .int(retryMaxTimes),
+            "notifyConsumerIdsChangedEnable": .bool(notifyConsumerIdsChangedEnable),
             "consumeFromMinEnable": .bool(true), "brokerId": .int(0), "whichBrokerWhenConsumeSlowly": .int(1),
         ])
     }

@@ -14,7 +14,8 @@ extension BrokerProcessor {
             return .response(to: request, code: .systemError, remark: "illegal topic: \(error.message)")
         }
         guard header.topic != TopicConfigManager.defaultTopic else {
-            return .response(to: request, code: .systemError, remark: "the topic[\(header.topic)] is reserved by the system")
+            return .response(
+                to: request, code: .systemError, remark: "the topic[\(header.topic)] is reserved by the system")
         }
         guard (1...1024).contains(header.readQueueNums), (1...1024).contains(header.writeQueueNums) else {
             return .response(to: request, code: .systemError, remark: "queue counts must be between 1 and 1024")
@@ -27,7 +28,9 @@ extension BrokerProcessor {
         controller.topicsChanged()
         controller.logger.info(
             "topic created or updated",
-            metadata: ["topic": "\(header.topic)", "read": "\(header.readQueueNums)", "write": "\(header.writeQueueNums)"])
+            metadata: [
+                "topic": "\(header.topic)", "read": "\(header.readQueueNums)", "write": "\(header.writeQueueNums)",
+            ])
         return .response(to: request)
     }
 

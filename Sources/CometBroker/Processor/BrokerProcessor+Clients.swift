@@ -19,7 +19,8 @@ extension BrokerProcessor {
             }
             if consumer.messageModel == .broadcasting && !group.consumeBroadcastEnable {
                 return .response(
-                    to: request, code: .noPermission, remark: "group \(consumer.groupName) may not consume by broadcasting")
+                    to: request, code: .noPermission,
+                    remark: "group \(consumer.groupName) may not consume by broadcasting")
             }
             for subscription in consumer.subscriptions where subscription.expressionType.uppercased() == "SQL92" {
                 do {
@@ -63,7 +64,8 @@ extension BrokerProcessor {
     func consumerList(_ request: RemotingCommand) throws -> RemotingCommand {
         let header = try request.decodeHeader(ConsumerGroupHeader.self)
         guard let ids = controller.consumers.group(header.consumerGroup)?.clientIds, !ids.isEmpty else {
-            return .response(to: request, code: .systemError, remark: "no consumer for this group, \(header.consumerGroup)")
+            return .response(
+                to: request, code: .systemError, remark: "no consumer for this group, \(header.consumerGroup)")
         }
         return .response(to: request, body: ConsumerListBody(consumerIdList: ids).encoded())
     }
@@ -88,7 +90,8 @@ extension BrokerProcessor {
     /// GET_CONSUMER_RUNNING_INFO: forwarded to the client, whose answer is returned as-is.
     func consumerRunningInfo(_ request: RemotingCommand) async throws -> RemotingCommand {
         let header = try request.decodeHeader(GetConsumerRunningInfoRequestHeader.self)
-        guard let client = controller.consumers.connection(group: header.consumerGroup, clientId: header.clientId) else {
+        guard let client = controller.consumers.connection(group: header.consumerGroup, clientId: header.clientId)
+        else {
             return .response(
                 to: request, code: .consumerNotOnline,
                 remark: "the consumer <\(header.clientId)> of group <\(header.consumerGroup)> is not online")

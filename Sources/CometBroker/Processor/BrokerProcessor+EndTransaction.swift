@@ -18,7 +18,10 @@ extension BrokerProcessor {
         if code != .success {
             controller.logger.info(
                 "END_TRANSACTION refused",
-                metadata: ["group": "\(header.producerGroup)", "offset": "\(header.commitLogOffset)", "reason": "\(remark ?? "")"])
+                metadata: [
+                    "group": "\(header.producerGroup)", "offset": "\(header.commitLogOffset)",
+                    "reason": "\(remark ?? "")",
+                ])
         }
         return .response(to: request, code: code, remark: remark)
     }

@@ -11,12 +11,15 @@ extension BrokerProcessor {
     /// and the client applies its consume-from-where.
     func queryConsumerOffset(_ request: RemotingCommand, store: MessageStore) async throws -> RemotingCommand {
         let header = try request.decodeHeader(QueryConsumerOffsetRequestHeader.self)
-        if let offset = controller.offsets.offset(group: header.consumerGroup, topic: header.topic, queueId: header.queueId) {
+        if let offset = controller.offsets.offset(
+            group: header.consumerGroup, topic: header.topic, queueId: header.queueId)
+        {
             return .response(to: request, header: OffsetResponseHeader(offset: offset))
         }
         let minOffset = store.minOffset(topic: header.topic, queueID: header.queueId)
         if minOffset <= 0 {
-            let first = try? await store.getMessages(topic: header.topic, queueID: header.queueId, offset: 0, maxCount: 1)
+            let first = try? await store.getMessages(
+                topic: header.topic, queueID: header.queueId, offset: 0, maxCount: 1)
             if first?.suggestPullingFromSlave != true {
                 return .response(to: request, header: OffsetResponseHeader(offset: 0))
             }
@@ -39,14 +42,19 @@ extension BrokerProcessor {
         switch request.requestCode {
         case .getMaxOffset:
             return .response(
-                to: request, header: OffsetResponseHeader(offset: store.maxOffset(topic: header.topic, queueID: header.queueId)))
+                to: request,
+                header: OffsetResponseHeader(offset: store.maxOffset(topic: header.topic, queueID: header.queueId)))
         case .getMinOffset:
             return .response(
-                to: request, header: OffsetResponseHeader(offset: store.minOffset(topic: header.topic, queueID: header.queueId)))
+                to: request,
+                header: OffsetResponseHeader(offset: store.minOffset(topic: header.topic, queueID: header.queueId)))
         default:
             let minOffset = store.minOffset(topic: header.topic, queueID: header.queueId)
-            guard let timestamp = store.storeTimestamp(topic: header.topic, queueID: header.queueId, offset: minOffset) else {
-                return .response(to: request, code: .systemError, remark: "the queue \(header.topic):\(header.queueId) holds no message")
+            guard let timestamp = store.storeTimestamp(topic: header.topic, queueID: header.queueId, offset: minOffset)
+            else {
+                return .response(
+                    to: request, code: .systemError,
+                    remark: "the queue \(header.topic):\(header.queueId) holds no message")
             }
             return .response(to: request, header: OffsetResponseHeader(timestamp: timestamp))
         }

@@ -12,7 +12,9 @@ extension BrokerProcessor {
     /// QUERY_MESSAGE (RocketMQ `QueryMessageProcessor#queryMessage`): the stored records of a topic
     /// whose key (or, with `_UNIQUE_KEY_QUERY`=`true`, unique key) matches, newest first,
     /// concatenated as stored; QUERY_NOT_FOUND when there is none.
-    func queryMessage(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) async throws
+    func queryMessage(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore
+    ) async throws
         -> RemotingCommand
     {
         var header = try request.decodeHeader(QueryMessageRequestHeader.self)
@@ -48,7 +50,9 @@ extension BrokerProcessor {
 
     /// VIEW_MESSAGE_BY_ID (RocketMQ `QueryMessageProcessor#viewMessageById`): the stored record at
     /// a commit-log offset, as stored; SYSTEM_ERROR when no record starts there.
-    func viewMessageById(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) throws
+    func viewMessageById(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore
+    ) throws
         -> RemotingCommand
     {
         let header = try request.decodeHeader(ViewMessageRequestHeader.self)

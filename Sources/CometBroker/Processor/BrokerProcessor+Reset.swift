@@ -29,7 +29,8 @@ extension BrokerProcessor {
         let queueIds: [Int32]
         if let queueId = header.queueId, queueId >= 0, header.offset != nil {
             guard queueId < max(topicConfig.readQueueNums, topicConfig.writeQueueNums) else {
-                return .response(to: request, code: .systemError, remark: "queueId[\(queueId)] is illegal for \(header.topic)")
+                return .response(
+                    to: request, code: .systemError, remark: "queueId[\(queueId)] is illegal for \(header.topic)")
             }
             queueIds = [queueId]
         } else {

@@ -34,7 +34,8 @@ extension BrokerProcessor {
         let header = try request.decodeHeader(ConsumerSendMsgBackRequestHeader.self)
         guard let groupConfig = try controller.groups.group(header.group) else {
             return .response(
-                to: request, code: .subscriptionGroupNotExist, remark: "subscription group [\(header.group)] does not exist")
+                to: request, code: .subscriptionGroupNotExist,
+                remark: "subscription group [\(header.group)] does not exist")
         }
         guard controller.configuration.brokerPermission.contains(.write) else {
             return .response(
@@ -58,7 +59,8 @@ extension BrokerProcessor {
             // As upstream: the client's id for it, else the stored record's offset message id.
             let originID = header.originMsgId.flatMap { $0.isEmpty ? nil : $0 }
             properties[MessagePropertyKey.originMessageID] =
-                originID ?? OffsetMessageID(storeHost: failed.storeHost, commitLogOffset: failed.physicalOffset).description
+                originID
+                ?? OffsetMessageID(storeHost: failed.storeHost, commitLogOffset: failed.physicalOffset).description
         }
         for key in MessageScheduler.schedulingProperties { properties.removeValue(forKey: key) }
         properties.removeValue(forKey: MessagePropertyKey.transactionPrepared)

@@ -82,7 +82,8 @@ package struct BrokerProcessor: RequestProcessor {
         controller.producers.connectionClosed(connection)
         for group in controller.consumers.connectionClosed(connection) {
             controller.logger.info(
-                "consumer connection closed", metadata: ["group": "\(group)", "remote.address": "\(connection.remoteAddress)"])
+                "consumer connection closed",
+                metadata: ["group": "\(group)", "remote.address": "\(connection.remoteAddress)"])
             controller.notifyConsumerIdsChanged(group)
         }
     }

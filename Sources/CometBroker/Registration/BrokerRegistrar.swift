@@ -23,7 +23,8 @@ struct BrokerRegistrar: Sendable {
         guard let address = controller.address else { return }
         let configuration = controller.configuration
         let topics = controller.topics.snapshot
-        let body = RegisterBrokerBody(topicConfigTable: topics.topicConfigTable, dataVersion: topics.dataVersion).encoded()
+        let body = RegisterBrokerBody(topicConfigTable: topics.topicConfigTable, dataVersion: topics.dataVersion)
+            .encoded()
         let header = RegisterBrokerRequestHeader(
             brokerName: configuration.brokerName, brokerAddr: address, clusterName: configuration.clusterName,
             haServerAddr: address, brokerId: configuration.brokerId,

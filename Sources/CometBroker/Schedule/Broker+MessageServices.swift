@@ -3,7 +3,9 @@ import CometStore
 
 extension Broker {
     /// Starts the background services of delayed, timer and transactional messages.
-    func addMessageServices(to group: inout ThrowingDiscardingTaskGroup<any Error>, store: MessageStore) throws(CometError) {
+    func addMessageServices(
+        to group: inout ThrowingDiscardingTaskGroup<any Error>, store: MessageStore
+    ) throws(CometError) {
         let schedule = try ScheduleMessageService(controller: controller, store: store)
         let timer = try TimerMessageService(controller: controller, store: store)
         let transactions = controller.transactions

@@ -28,7 +28,9 @@ package struct DelayLevelTable: Sendable, Hashable {
                 throw CometError(.invalidConfiguration, "messageDelayLevel: '\(token)' has no unit ms, s, m, h or d")
             }
             let (millis, overflow) = amount.multipliedReportingOverflow(by: multiplier)
-            guard !overflow else { throw CometError(.invalidConfiguration, "messageDelayLevel: '\(token)' is too large") }
+            guard !overflow else {
+                throw CometError(.invalidConfiguration, "messageDelayLevel: '\(token)' is too large")
+            }
             delays.append(millis)
         }
         guard !delays.isEmpty else { throw CometError(.invalidConfiguration, "messageDelayLevel holds no level") }

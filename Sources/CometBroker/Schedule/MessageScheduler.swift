@@ -69,7 +69,8 @@ package struct MessageScheduler: Sendable {
     package func routeDelayed(_ message: StoredMessage, now: Int64) throws(CometError) -> StoredMessage {
         var message = message
         if let text = message.properties[MessagePropertyKey.delayLevel] {
-            guard let requested = Int32(text.trimmingCharacters(in: " ")), let level = levels.level(for: requested) else {
+            guard let requested = Int32(text.trimmingCharacters(in: " ")), let level = levels.level(for: requested)
+            else {
                 message.properties.removeValue(forKey: MessagePropertyKey.delayLevel)
                 return message
             }
@@ -83,7 +84,8 @@ package struct MessageScheduler: Sendable {
         }
         guard deliverAt - now <= timerMaxDelayMillis else {
             throw CometError(
-                .invalidArgument, "the deliver time is more than \(timerMaxDelayMillis / 1000) s ahead (timerMaxDelaySec)")
+                .invalidArgument,
+                "the deliver time is more than \(timerMaxDelayMillis / 1000) s ahead (timerMaxDelaySec)")
         }
         if deliverAt <= now {
             for key in Self.schedulingProperties { message.properties.removeValue(forKey: key) }
@@ -123,7 +125,8 @@ package struct MessageScheduler: Sendable {
     /// record does not say where it belongs.
     package static func restore(_ held: StoredMessage, storeHost: MessageHost) -> StoredMessage? {
         guard let topic = held.properties[MessagePropertyKey.realTopic],
-            let queueText = held.properties[MessagePropertyKey.realQueueID], let queueID = Int32(queueText), queueID >= 0
+            let queueText = held.properties[MessagePropertyKey.realQueueID], let queueID = Int32(queueText),
+            queueID >= 0
         else { return nil }
         var properties = held.properties
         for key in schedulingProperties { properties.removeValue(forKey: key) }

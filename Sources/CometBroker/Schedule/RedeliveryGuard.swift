@@ -22,7 +22,9 @@ struct RedeliveryGuard {
     mutating func alreadyDelivered(_ held: StoredMessage, as message: StoredMessage) async -> Bool {
         guard let key = held.uniqueKey else { return false }
         let queueKey = "\(message.topic)\u{0}\(message.queueID)"
-        if recent[queueKey] == nil { recent[queueKey] = await loadRecent(topic: message.topic, queueID: message.queueID) }
+        if recent[queueKey] == nil {
+            recent[queueKey] = await loadRecent(topic: message.topic, queueID: message.queueID)
+        }
         guard let stored = recent[queueKey]?[key] else { return false }
         return stored >= held.storeTimestamp
     }

@@ -85,7 +85,8 @@ package final class ScheduleMessageService: Sendable {
             var guardBatch = unguarded.withLock { $0.remove(level) != nil } ? RedeliveryGuard(store: store) : nil
             for slice in result.messages {
                 guard let held = try? slice.decode() else {
-                    controller.logger.error("skipping an undecodable delayed message", metadata: ["offset": "\(slice.physicalOffset)"])
+                    controller.logger.error(
+                        "skipping an undecodable delayed message", metadata: ["offset": "\(slice.physicalOffset)"])
                     next = slice.queueOffset + 1
                     continue
                 }
@@ -93,12 +94,16 @@ package final class ScheduleMessageService: Sendable {
                 next = slice.queueOffset + 1
                 if let message = MessageScheduler.restore(held, storeHost: store.configuration.storeHost) {
                     if await guardBatch?.alreadyDelivered(held, as: message) == true {
-                        controller.logger.info("skipping a delayed message delivered before the restart", metadata: ["offset": "\(held.physicalOffset)"])
+                        controller.logger.info(
+                            "skipping a delayed message delivered before the restart",
+                            metadata: ["offset": "\(held.physicalOffset)"])
                         continue
                     }
                     batch.append(message)
                 } else {
-                    controller.logger.error("dropping a delayed message without REAL_TOPIC/REAL_QID", metadata: ["offset": "\(held.physicalOffset)"])
+                    controller.logger.error(
+                        "dropping a delayed message without REAL_TOPIC/REAL_QID",
+                        metadata: ["offset": "\(held.physicalOffset)"])
                 }
             }
             if next == offset { break }
@@ -106,7 +111,9 @@ package final class ScheduleMessageService: Sendable {
                 do {
                     _ = try await store.putMessages(batch)
                 } catch {
-                    controller.logger.warning("cannot deliver delayed messages, will retry: \(error.message)", metadata: ["level": "\(level)"])
+                    controller.logger.warning(
+                        "cannot deliver delayed messages, will retry: \(error.message)", metadata: ["level": "\(level)"]
+                    )
                     return delivered
                 }
             }

@@ -43,7 +43,8 @@ package final class TimerMessageService: Sendable {
             state = Mutex(State(wheel: TimingWheel(precision: precision, cursor: cursor), enqueueOffset: offset))
         } else {
             saved = nil
-            state = Mutex(State(wheel: TimingWheel(precision: precision, now: controller.clock.nowMillis()), enqueueOffset: 0))
+            state = Mutex(
+                State(wheel: TimingWheel(precision: precision, now: controller.clock.nowMillis()), enqueueOffset: 0))
         }
     }
 
@@ -69,7 +70,8 @@ package final class TimerMessageService: Sendable {
             }
             offset = result.nextBeginOffset
         }
-        controller.logger.info("timer wheel rebuilt", metadata: ["pending": "\(restored)", "cursor": "\(saved.cursor)"])
+        controller.logger.info(
+            "timer wheel rebuilt", metadata: ["pending": "\(restored)", "cursor": "\(saved.cursor)"])
     }
 
     /// Rebuilds, then ticks every 100 ms until cancelled or the broker shuts down.
@@ -99,12 +101,18 @@ package final class TimerMessageService: Sendable {
             else { break }
             // Only this task moves the cursor, so the split still holds when the entries are added;
             // nothing is added or consumed unless the overdue ones were stored.
-            let entries = result.messages.compactMap { slice in Self.deliverTime(slice).map { (slice.physicalOffset, $0) } }
+            let entries = result.messages.compactMap { slice in
+                Self.deliverTime(slice).map { (slice.physicalOffset, $0) }
+            }
             var late: [Int64] = []
             var onTime: [(offset: Int64, deliverAt: Int64)] = []
             state.withLock { state in
                 for (offset, deliverAt) in entries {
-                    if state.wheel.isOverdue(deliverAt) { late.append(offset) } else { onTime.append((offset, deliverAt)) }
+                    if state.wheel.isOverdue(deliverAt) {
+                        late.append(offset)
+                    } else {
+                        onTime.append((offset, deliverAt))
+                    }
                 }
             }
             guard await deliver(late) else { return delivered }
@@ -160,7 +168,8 @@ package final class TimerMessageService: Sendable {
                 continue
             }
             if await redelivery?.alreadyDelivered(held, as: message) == true {
-                controller.logger.info("skipping a timer message delivered before the restart", metadata: ["offset": "\(offset)"])
+                controller.logger.info(
+                    "skipping a timer message delivered before the restart", metadata: ["offset": "\(offset)"])
                 continue
             }
             batch.append(message)

@@ -60,9 +60,10 @@ package final class TransactionalMessageService: Sendable {
         let configuration = controller.configuration
         do {
             let saved = try JSONFile.read(path)?["checkTimes"]?.objectValue ?? [:]
-            let times = Dictionary(uniqueKeysWithValues: saved.compactMap { key, value in
-                Int64(key).flatMap { k in value.int64Value.map { (k, Int32(clamping: $0)) } }
-            })
+            let times = Dictionary(
+                uniqueKeysWithValues: saved.compactMap { key, value in
+                    Int64(key).flatMap { k in value.int64Value.map { (k, Int32(clamping: $0)) } }
+                })
             state.withLock { $0.savedCheckTimes = times }
         } catch {
             controller.logger.error("cannot read transaction check counts: \(error.message)")
@@ -115,7 +116,8 @@ package final class TransactionalMessageService: Sendable {
                 guard let half = try? slice.decode() else { return nil }
                 return HalfMessage(
                     queueOffset: slice.queueOffset, commitLogOffset: half.physicalOffset,
-                    storeTimestamp: half.storeTimestamp, producerGroup: half.properties[MessagePropertyKey.producerGroup] ?? "",
+                    storeTimestamp: half.storeTimestamp,
+                    producerGroup: half.properties[MessagePropertyKey.producerGroup] ?? "",
                     immunityMillis: half.properties[MessagePropertyKey.checkImmunityTimeInSeconds]
                         .flatMap { Int64($0) }.map { $0 * 1000 })
             }
@@ -144,7 +146,10 @@ package final class TransactionalMessageService: Sendable {
             case .discard(let half):
                 controller.logger.warning(
                     "discarding a half message the producer never resolved",
-                    metadata: ["offset": "\(half.queueOffset)", "group": "\(half.producerGroup)", "checks": "\(half.checkTimes)"])
+                    metadata: [
+                        "offset": "\(half.queueOffset)", "group": "\(half.producerGroup)",
+                        "checks": "\(half.checkTimes)",
+                    ])
                 _ = try? controller.topics.createIfAbsent(
                     TopicConfig(topicName: Self.checkMaxTimeTopic, readQueueNums: 1, writeQueueNums: 1))
                 if var copy = store.lookMessage(commitLogOffset: half.commitLogOffset) {
@@ -164,13 +169,16 @@ package final class TransactionalMessageService: Sendable {
     private func sendCheck(_ half: HalfMessage, store: MessageStore) {
         guard let message = store.lookMessage(commitLogOffset: half.commitLogOffset) else { return }
         guard let connection = controller.producers.anyConnection(group: half.producerGroup) else {
-            controller.logger.debug("no live producer to check a half message with", metadata: ["group": "\(half.producerGroup)"])
+            controller.logger.debug(
+                "no live producer to check a half message with", metadata: ["group": "\(half.producerGroup)"])
             return
         }
         var body = ByteBuffer()
         var restored = message
         if let topic = message.properties[MessagePropertyKey.realTopic] { restored.topic = topic }
-        if let queue = message.properties[MessagePropertyKey.realQueueID].flatMap({ Int32($0) }) { restored.queueID = queue }
+        if let queue = message.properties[MessagePropertyKey.realQueueID].flatMap({ Int32($0) }) {
+            restored.queueID = queue
+        }
         do {
             try restored.encode(into: &body)
         } catch {
@@ -181,24 +189,35 @@ package final class TransactionalMessageService: Sendable {
         let header = CheckTransactionStateRequestHeader(
             tranStateTableOffset: half.queueOffset, commitLogOffset: half.commitLogOffset, msgId: uniqueKey,
             transactionId: message.properties[MessagePropertyKey.transactionID] ?? uniqueKey,
-            offsetMsgId: OffsetMessageID(storeHost: message.storeHost, commitLogOffset: half.commitLogOffset).description)
+            offsetMsgId: OffsetMessageID(storeHost: message.storeHost, commitLogOffset: half.commitLogOffset)
+                .description)
         var request = RemotingCommand.request(.checkTransactionState, header: header, body: body, oneway: true)
         request.opaque = 0
         connection.write(request)
-        controller.logger.debug("sent a transaction check", metadata: ["offset": "\(half.queueOffset)", "group": "\(half.producerGroup)"])
+        controller.logger.debug(
+            "sent a transaction check", metadata: ["offset": "\(half.queueOffset)", "group": "\(half.producerGroup)"])
     }
 
     /// Applies END_TRANSACTION: commit re-stores the half message under its real topic, rollback
     /// drops it; both write an op record. Unknown keeps it for the check-back.
-    package func endTransaction(_ header: EndTransactionRequestHeader, store: MessageStore) async
+    package func endTransaction(
+        _ header: EndTransactionRequestHeader, store: MessageStore
+    ) async
         -> (code: ResponseCode, remark: String?)
     {
-        guard let half = store.lookMessage(commitLogOffset: header.commitLogOffset), half.topic == MessageScheduler.halfTopic
+        guard let half = store.lookMessage(commitLogOffset: header.commitLogOffset),
+            half.topic == MessageScheduler.halfTopic
         else {
-            return (.systemError, "find prepared transaction message failed: no half message at commit log offset \(header.commitLogOffset)")
+            return (
+                .systemError,
+                "find prepared transaction message failed: no half message at commit log offset \(header.commitLogOffset)"
+            )
         }
         guard half.queueOffset == header.tranStateTableOffset else {
-            return (.systemError, "the transaction state table offset is wrong: \(header.tranStateTableOffset), the half message has \(half.queueOffset)")
+            return (
+                .systemError,
+                "the transaction state table offset is wrong: \(header.tranStateTableOffset), the half message has \(half.queueOffset)"
+            )
         }
         guard half.properties[MessagePropertyKey.producerGroup] == header.producerGroup else {
             return (.systemError, "the producer group is wrong: \(header.producerGroup)")
@@ -217,7 +236,8 @@ package final class TransactionalMessageService: Sendable {
                 return (.systemError, "the half message has no REAL_TOPIC/REAL_QID")
             }
             message.properties.removeValue(forKey: MessagePropertyKey.transactionPrepared)
-            message.sysFlag = MessageSysFlag(rawValue: (half.sysFlag.rawValue & ~MessageScheduler.transactionTypeMask) | 0x8)
+            message.sysFlag = MessageSysFlag(
+                rawValue: (half.sysFlag.rawValue & ~MessageScheduler.transactionTypeMask) | 0x8)
             message.preparedTransactionOffset = half.physicalOffset
             do {
                 if let delayLevel = half.properties[MessagePropertyKey.delayLevel] {

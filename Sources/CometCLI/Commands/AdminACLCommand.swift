@@ -7,7 +7,8 @@ extension AdminCommand {
     struct ACL: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "acl",
-            abstract: "Manage plain ACL accounts and the global white list on brokers (written to their plain_acl.yml).",
+            abstract:
+                "Manage plain ACL accounts and the global white list on brokers (written to their plain_acl.yml).",
             discussion: """
                 Brokers must run with ACL on (--acl FILE or aclEnable=true). Sign these calls with an account \
                 of that file (--access-key/--secret-key or COMET_ACCESS_KEY/COMET_SECRET_KEY), or call from a \
@@ -44,10 +45,13 @@ extension AdminCommand {
                 let update = Admin.ACLAccountUpdate(
                     accessKey: account, secretKey: secret, whiteRemoteAddress: whiteRemoteAddress, admin: self.admin,
                     defaultTopicPerm: defaultTopicPerm, defaultGroupPerm: defaultGroupPerm,
-                    topicPerms: topicPerms.isEmpty ? nil : topicPerms, groupPerms: groupPerms.isEmpty ? nil : groupPerms)
+                    topicPerms: topicPerms.isEmpty ? nil : topicPerms, groupPerms: groupPerms.isEmpty ? nil : groupPerms
+                )
                 let brokers = try await admin.updateACLAccount(update, brokers: target.selected)
                 await admin.shutdown()
-                try common.output(["updated": brokers]) { "account \(account) updated on \(brokers.joined(separator: ", "))" }
+                try common.output(["updated": brokers]) {
+                    "account \(account) updated on \(brokers.joined(separator: ", "))"
+                }
             }
         }
 
@@ -61,7 +65,9 @@ extension AdminCommand {
                 let admin = common.admin()
                 let brokers = try await admin.deleteACLAccount(account, brokers: target.selected)
                 await admin.shutdown()
-                try common.output(["deleted": brokers]) { "account \(account) deleted on \(brokers.joined(separator: ", "))" }
+                try common.output(["deleted": brokers]) {
+                    "account \(account) deleted on \(brokers.joined(separator: ", "))"
+                }
             }
         }
 
@@ -77,7 +83,9 @@ extension AdminCommand {
                 let admin = common.admin()
                 let brokers = try await admin.updateACLGlobalWhiteAddresses(addresses, brokers: target.selected)
                 await admin.shutdown()
-                try common.output(["updated": brokers]) { "global white list updated on \(brokers.joined(separator: ", "))" }
+                try common.output(["updated": brokers]) {
+                    "global white list updated on \(brokers.joined(separator: ", "))"
+                }
             }
         }
 

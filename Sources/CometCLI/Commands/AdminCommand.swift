@@ -9,8 +9,10 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Administer a cluster: topics, routes, queue offsets, consumer group lag, cluster layout.",
-        subcommands: [Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
-                      GroupProgress.self, ResetOffset.self, DeadLetters.self, ACL.self])
+        subcommands: [
+            Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
+            GroupProgress.self, ResetOffset.self, DeadLetters.self, ACL.self,
+        ])
 
     struct Common: ParsableArguments {
         @Option(name: [.short, .customLong("namesrv")], help: "Name server addresses, HOST:PORT separated by ';'.")
@@ -49,7 +51,8 @@ struct AdminCommand: AsyncParsableCommand {
             await admin.shutdown()
             try common.output(entries) {
                 entries.map { e in
-                    "\(e.cluster)\t\(e.brokerName)\t" + e.addresses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    "\(e.cluster)\t\(e.brokerName)\t"
+                        + e.addresses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                         .joined(separator: " ")
                 }.joined(separator: "\n")
             }
@@ -77,9 +80,12 @@ struct AdminCommand: AsyncParsableCommand {
         @Flag(help: "Mark the topic as ordered.") var order = false
         func run() async throws {
             let admin = common.admin()
-            let brokers = try await admin.createTopic(topic, readQueues: queues, writeQueues: queues, cluster: cluster, order: order)
+            let brokers = try await admin.createTopic(
+                topic, readQueues: queues, writeQueues: queues, cluster: cluster, order: order)
             await admin.shutdown()
-            try common.output(brokers) { "created \(topic) with \(queues) queues on \(brokers.joined(separator: ", "))" }
+            try common.output(brokers) {
+                "created \(topic) with \(queues) queues on \(brokers.joined(separator: ", "))"
+            }
         }
     }
 
@@ -121,7 +127,8 @@ struct AdminCommand: AsyncParsableCommand {
             let status = try await admin.topicStatus(topic)
             await admin.shutdown()
             try common.output(status) {
-                (["broker\tqueue\tmin\tmax"] + status.map { "\($0.brokerName)\t\($0.queueId)\t\($0.minOffset)\t\($0.maxOffset)" })
+                (["broker\tqueue\tmin\tmax"]
+                    + status.map { "\($0.brokerName)\t\($0.queueId)\t\($0.minOffset)\t\($0.maxOffset)" })
                     .joined(separator: "\n")
             }
         }
@@ -129,7 +136,8 @@ struct AdminCommand: AsyncParsableCommand {
 
     struct GroupProgress: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "group-progress", abstract: "A consumer group's committed offset and lag on every queue of a topic.")
+            commandName: "group-progress",
+            abstract: "A consumer group's committed offset and lag on every queue of a topic.")
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Consumer group.") var group: String
         @Option(name: .shortAndLong, help: "Topic.") var topic: String
@@ -164,8 +172,10 @@ struct AdminCommand: AsyncParsableCommand {
                 let letters = try await admin.deadLetters(of: group)
                 await admin.shutdown()
                 try common.output(letters) {
-                    letters.map { "\($0.queueOffset)\t\($0.messageId)\t\($0.originalTopic)\treconsumed=\($0.reconsumeTimes)\t\($0.body)" }
-                        .joined(separator: "\n")
+                    letters.map {
+                        "\($0.queueOffset)\t\($0.messageId)\t\($0.originalTopic)\treconsumed=\($0.reconsumeTimes)\t\($0.body)"
+                    }
+                    .joined(separator: "\n")
                 }
             }
         }

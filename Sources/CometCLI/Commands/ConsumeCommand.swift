@@ -75,7 +75,8 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     static func json(_ m: ReceivedMessage) -> String {
         let object: [String: Any] = [
-            "topic": m.topic, "queueId": Int(m.queue.queueId), "broker": m.queue.brokerName, "queueOffset": m.queueOffset,
+            "topic": m.topic, "queueId": Int(m.queue.queueId), "broker": m.queue.brokerName,
+            "queueOffset": m.queueOffset,
             "msgId": m.messageId, "offsetMsgId": m.offsetMessageId, "tags": m.tags ?? "", "keys": m.keys,
             "properties": m.properties, "body": m.text, "reconsumeTimes": Int(m.reconsumeTimes),
             "bornTimestamp": m.bornTimestamp, "storeTimestamp": m.storeTimestamp,

@@ -71,7 +71,8 @@ struct ProduceCommand: AsyncParsableCommand {
                 let result = try await producer.send(message)
                 if json {
                     print(
-                        #"{"status":"\#(result.status)","msgId":"\#(result.messageId)","offsetMsgId":"\#(result.offsetMessageId)","queue":"\#(result.queue)","queueOffset":\#(result.queueOffset)}"#)
+                        #"{"status":"\#(result.status)","msgId":"\#(result.messageId)","offsetMsgId":"\#(result.offsetMessageId)","queue":"\#(result.queue)","queueOffset":\#(result.queueOffset)}"#
+                    )
                 } else {
                     print("SEND_OK msgId=\(result.messageId) queue=\(result.queue) offset=\(result.queueOffset)")
                 }

@@ -22,7 +22,10 @@ struct BrokerOptions: ParsableArguments {
     @Option(help: "Broker id (brokerId): 0 = master.")
     var id: Int64?
 
-    @Option(help: "Host advertised to name servers and clients (brokerIP1); default: the listen host, or the first non-loopback IPv4 address.")
+    @Option(
+        help:
+            "Host advertised to name servers and clients (brokerIP1); default: the listen host, or the first non-loopback IPv4 address."
+    )
     var advertise: String?
 
     @Option(help: "A RocketMQ broker.conf (key=value) to read first; unknown keys are reported.")
@@ -33,7 +36,10 @@ struct BrokerOptions: ParsableArguments {
 
     enum FlushArgument: String, ExpressibleByArgument, CaseIterable { case async, sync }
 
-    @Option(help: "Turn on plain ACL with this RocketMQ plain_acl.yml (reloaded when it changes). aclEnable=true in --config uses <rocketmqHome or $ROCKETMQ_HOME>/conf/plain_acl.yml.")
+    @Option(
+        help:
+            "Turn on plain ACL with this RocketMQ plain_acl.yml (reloaded when it changes). aclEnable=true in --config uses <rocketmqHome or $ROCKETMQ_HOME>/conf/plain_acl.yml."
+    )
     var acl: String?
 
     @OptionGroup var tls: TLSServerOptions

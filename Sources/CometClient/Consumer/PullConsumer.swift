@@ -49,7 +49,9 @@ public final class PullConsumer: Sendable {
     private let expression = Mutex<[String: String]>([:])
 
     /// A pull consumer of `group` using `configuration`.
-    public init(group: String, configuration: ClientConfiguration, logger: Logger = Logger(label: "comet.pull-consumer")) {
+    public init(
+        group: String, configuration: ClientConfiguration, logger: Logger = Logger(label: "comet.pull-consumer")
+    ) {
         self.group = group
         let groupName = group
         instance = ClientInstance(
@@ -79,13 +81,17 @@ public final class PullConsumer: Sendable {
         }
         var queues: [MessageQueue] = []
         for data in route.queueDatas where data.perm.contains(.read) {
-            for id in 0..<data.readQueueNums { queues.append(MessageQueue(topic: topic, brokerName: data.brokerName, queueId: id)) }
+            for id in 0..<data.readQueueNums {
+                queues.append(MessageQueue(topic: topic, brokerName: data.brokerName, queueId: id))
+            }
         }
         return queues.sorted()
     }
 
     /// Takes `queues` for polling, each starting at the group's committed offset, else `from`.
-    public func assign(_ queues: [MessageQueue], from: ConsumeFrom = .latest, expression tags: String = "*") async throws(ClientError) {
+    public func assign(
+        _ queues: [MessageQueue], from: ConsumeFrom = .latest, expression tags: String = "*"
+    ) async throws(ClientError) {
         for queue in queues {
             expression.withLock { $0[queue.topic] = tags }
             var offset = try await committedOffset(queue)
@@ -117,7 +123,9 @@ public final class PullConsumer: Sendable {
     }
 
     /// One pull from `queue` at `offset`; `wait` lets the broker hold the request until a message arrives.
-    public func pull(_ queue: MessageQueue, at offset: Int64, maxMessages: Int32 = 32, wait: Duration = .zero)
+    public func pull(
+        _ queue: MessageQueue, at offset: Int64, maxMessages: Int32 = 32, wait: Duration = .zero
+    )
         async throws(ClientError) -> PullResult
     {
         let tags = expression.withLock { $0[queue.topic] } ?? "*"
@@ -161,7 +169,8 @@ public final class PullConsumer: Sendable {
             queue,
             .request(
                 .queryConsumerOffset,
-                header: QueryConsumerOffsetRequestHeader(consumerGroup: group, topic: queue.topic, queueId: queue.queueId)))
+                header: QueryConsumerOffsetRequestHeader(
+                    consumerGroup: group, topic: queue.topic, queueId: queue.queueId)))
         guard response.responseCode == .success else { return nil }
         return try? response.decodeHeader(OffsetResponseHeader.self).value
     }
@@ -175,16 +184,20 @@ public final class PullConsumer: Sendable {
         case .earliest: request = .request(.getMinOffset, header: header)
         case .timestamp(let time):
             request = .request(
-                .searchOffsetByTimestamp, header: SearchOffsetRequestHeader(topic: queue.topic, queueId: queue.queueId, timestamp: time))
+                .searchOffsetByTimestamp,
+                header: SearchOffsetRequestHeader(topic: queue.topic, queueId: queue.queueId, timestamp: time))
         }
         let response = try await callMaster(queue, request)
-        guard response.responseCode == .success, let value = try? response.decodeHeader(OffsetResponseHeader.self).value else {
+        guard response.responseCode == .success, let value = try? response.decodeHeader(OffsetResponseHeader.self).value
+        else {
             throw ClientError(.brokerError, response.remark ?? "offset lookup failed", responseCode: response.code)
         }
         return value
     }
 
-    private func callMaster(_ queue: MessageQueue, _ request: RemotingCommand) async throws(ClientError) -> RemotingCommand {
+    private func callMaster(
+        _ queue: MessageQueue, _ request: RemotingCommand
+    ) async throws(ClientError) -> RemotingCommand {
         if instance.masterAddress(queue.brokerName) == nil { _ = try await instance.refreshRoute(queue.topic) }
         guard let address = instance.masterAddress(queue.brokerName) ?? instance.readAddress(queue.brokerName) else {
             throw ClientError(.noRoute, "no address for broker \(queue.brokerName)")

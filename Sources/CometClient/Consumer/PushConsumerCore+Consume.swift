@@ -44,7 +44,8 @@ extension PushConsumerCore {
                 while await handler(message) == .retryLater {
                     attempt += 1
                     if attempt >= options.maxReconsumeTimes {
-                        logger.warning("orderly message failed too often; skipped", metadata: ["msgId": "\(message.messageId)"])
+                        logger.warning(
+                            "orderly message failed too often; skipped", metadata: ["msgId": "\(message.messageId)"])
                         break
                     }
                     try? await Task.sleep(for: .seconds(1))

@@ -31,7 +31,8 @@ extension PushConsumerCore {
     private func consumerIds(_ route: TopicRouteData) async -> [String]? {
         for broker in route.brokerDatas {
             guard let address = broker.masterAddr ?? broker.brokerAddrs.values.first else { continue }
-            let request = RemotingCommand.request(.getConsumerListByGroup, header: ConsumerGroupHeader(consumerGroup: group))
+            let request = RemotingCommand.request(
+                .getConsumerListByGroup, header: ConsumerGroupHeader(consumerGroup: group))
             guard let response = try? await instance.call(request, broker: address), response.responseCode == .success,
                 let list = try? ConsumerListBody(body: response.body)
             else { continue }
@@ -62,7 +63,8 @@ extension PushConsumerCore {
                 return true
             }
             if started {
-                logger.info("queue assigned", metadata: ["group": "\(group)", "queue": "\(queue)", "offset": "\(offset)"])
+                logger.info(
+                    "queue assigned", metadata: ["group": "\(group)", "queue": "\(queue)", "offset": "\(offset)"])
             }
         }
     }
@@ -76,7 +78,8 @@ extension PushConsumerCore {
         if options.model == .clustering {
             let query = RemotingCommand.request(
                 .queryConsumerOffset,
-                header: QueryConsumerOffsetRequestHeader(consumerGroup: group, topic: queue.topic, queueId: queue.queueId))
+                header: QueryConsumerOffsetRequestHeader(
+                    consumerGroup: group, topic: queue.topic, queueId: queue.queueId))
             guard let response = try? await instance.call(query, broker: address) else { return nil }
             if response.responseCode == .success {
                 return try? response.decodeHeader(OffsetResponseHeader.self).value
@@ -94,7 +97,8 @@ extension PushConsumerCore {
                 .searchOffsetByTimestamp,
                 header: SearchOffsetRequestHeader(topic: queue.topic, queueId: queue.queueId, timestamp: time))
         }
-        guard let response = try? await instance.call(request, broker: address), response.responseCode == .success else {
+        guard let response = try? await instance.call(request, broker: address), response.responseCode == .success
+        else {
             return nil
         }
         return try? response.decodeHeader(OffsetResponseHeader.self).value
@@ -143,8 +147,11 @@ extension PushConsumerCore {
             guard let address = instance.masterAddress(brokerName) else { continue }
             let body = LockBatchRequestBody(
                 consumerGroup: self.group, clientId: instance.clientId,
-                mqSet: group.map { CometProtocol.MessageQueue(topic: $0.topic, brokerName: $0.brokerName, queueId: $0.queueId) })
-            guard let response = try? await instance.call(.request(.lockBatchMQ, body: body.encoded()), broker: address),
+                mqSet: group.map {
+                    CometProtocol.MessageQueue(topic: $0.topic, brokerName: $0.brokerName, queueId: $0.queueId)
+                })
+            guard
+                let response = try? await instance.call(.request(.lockBatchMQ, body: body.encoded()), broker: address),
                 response.responseCode == .success, let granted = try? LockBatchResponseBody(body: response.body)
             else { continue }
             for queue in granted.lockOKMQSet {
@@ -159,7 +166,9 @@ extension PushConsumerCore {
             guard let address = instance.masterAddress(brokerName) else { continue }
             let body = LockBatchRequestBody(
                 consumerGroup: self.group, clientId: instance.clientId,
-                mqSet: group.map { CometProtocol.MessageQueue(topic: $0.topic, brokerName: $0.brokerName, queueId: $0.queueId) })
+                mqSet: group.map {
+                    CometProtocol.MessageQueue(topic: $0.topic, brokerName: $0.brokerName, queueId: $0.queueId)
+                })
             _ = try? await instance.call(.request(.unlockBatchMQ, body: body.encoded()), broker: address)
         }
     }

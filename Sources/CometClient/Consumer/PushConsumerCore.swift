@@ -45,7 +45,10 @@ final class PushConsumerCore: Sendable {
 
     func subscribe(_ topic: String, expression: String) throws(ClientError) {
         guard !topic.isEmpty else { throw ClientError(.invalidArgument, "empty topic") }
-        state.withLock { $0.subscriptions[topic] = SubscriptionData(topic: topic, subString: expression, subVersion: instance.nowMillis()) }
+        state.withLock {
+            $0.subscriptions[topic] = SubscriptionData(
+                topic: topic, subString: expression, subVersion: instance.nowMillis())
+        }
     }
 
     var heartbeatData: HeartbeatData {
@@ -68,7 +71,9 @@ final class PushConsumerCore: Sendable {
     func start(_ handler: @escaping PushConsumer.Handler) async throws(ClientError) {
         let topics = try state.withLock { state throws(ClientError) -> [String] in
             guard !state.running else { throw ClientError(.invalidArgument, "the consumer is already started") }
-            guard !state.subscriptions.isEmpty else { throw ClientError(.invalidArgument, "subscribe to a topic first") }
+            guard !state.subscriptions.isEmpty else {
+                throw ClientError(.invalidArgument, "subscribe to a topic first")
+            }
             state.running = true
             state.handler = handler
             return Array(state.subscriptions.keys)
@@ -100,7 +105,9 @@ final class PushConsumerCore: Sendable {
         if options.orderly { await unlockAll() }
         for address in instance.allBrokerAddresses {
             _ = try? await instance.call(
-                .request(.unregisterClient, header: UnregisterClientRequestHeader(clientID: instance.clientId, consumerGroup: group)),
+                .request(
+                    .unregisterClient,
+                    header: UnregisterClientRequestHeader(clientID: instance.clientId, consumerGroup: group)),
                 broker: address, timeout: .seconds(1))
         }
         state.withLock { $0.queues.removeAll() }
@@ -147,7 +154,9 @@ final class PushConsumerCore: Sendable {
             var table: [String: JSONValue] = [:]
             for (queue, offset) in queues { table[queue.description] = .object(["commitOffset": .int(offset)]) }
             let info = JSONValue.object([
-                "properties": .object(["consumeType": .string("CONSUME_PASSIVELY"), "clientId": .string(instance.clientId)]),
+                "properties": .object([
+                    "consumeType": .string("CONSUME_PASSIVELY"), "clientId": .string(instance.clientId),
+                ]),
                 "subscriptionSet": .array(heartbeatData.consumers.first?.subscriptions.map { .string($0.topic) } ?? []),
                 "mqTable": .object(table), "statusTable": .object([:]),
             ])

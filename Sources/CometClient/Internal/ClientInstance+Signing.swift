@@ -7,7 +7,9 @@ extension ClientInstance {
     /// decoded back into a command so that it goes through ``RemotingClient``'s signing (the
     /// signature covers every header field and the body). Nil without credentials: the fast path
     /// stays as it is.
-    func commandForSigning(capacity: Int, encode: (Int32, inout ByteBuffer) -> Void) throws(ClientError)
+    func commandForSigning(
+        capacity: Int, encode: (Int32, inout ByteBuffer) -> Void
+    ) throws(ClientError)
         -> RemotingCommand?
     {
         guard configuration.credentials != nil else { return nil }

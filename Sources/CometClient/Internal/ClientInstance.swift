@@ -145,7 +145,9 @@ final class ClientInstance: Sendable {
     func masterAddress(_ brokerName: String) -> String? {
         routes.withLock { routes in
             for route in routes.values {
-                if let data = route.brokerDatas.first(where: { $0.brokerName == brokerName }), let addr = data.masterAddr {
+                if let data = route.brokerDatas.first(where: { $0.brokerName == brokerName }),
+                    let addr = data.masterAddr
+                {
                     return addr
                 }
             }
@@ -181,7 +183,8 @@ final class ClientInstance: Sendable {
         for i in 0..<servers.count {
             let index = (start + i) % servers.count
             do {
-                let response = try await remoting.invoke(request, to: servers[index], timeout: configuration.requestTimeout)
+                let response = try await remoting.invoke(
+                    request, to: servers[index], timeout: configuration.requestTimeout)
                 nameServerIndex.store(index, ordering: .relaxed)
                 return response
             } catch {
@@ -192,7 +195,9 @@ final class ClientInstance: Sendable {
     }
 
     /// Calls a broker.
-    func call(_ request: RemotingCommand, broker address: String, timeout: Duration? = nil) async throws(ClientError)
+    func call(
+        _ request: RemotingCommand, broker address: String, timeout: Duration? = nil
+    ) async throws(ClientError)
         -> RemotingCommand
     {
         do {
@@ -232,7 +237,8 @@ final class ClientInstance: Sendable {
             return try await callOneway(request, broker: address)
         }
         do {
-            try await remoting.connection(to: address).invokeOneway(code: code.rawValue, capacity: capacity, encode: encode)
+            try await remoting.connection(to: address).invokeOneway(
+                code: code.rawValue, capacity: capacity, encode: encode)
         } catch {
             throw Self.clientError(error, address)
         }

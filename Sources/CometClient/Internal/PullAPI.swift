@@ -110,7 +110,8 @@ extension ReceivedMessage {
         self.init(
             topic: header.topic, body: body, tags: properties[MessagePropertyKey.tags],
             keys: MessageProperties.splitKeys(properties[MessagePropertyKey.keys]), properties: properties,
-            flag: header.flag, messageId: properties[MessagePropertyKey.uniqueKey] ?? offsetId, offsetMessageId: offsetId,
+            flag: header.flag, messageId: properties[MessagePropertyKey.uniqueKey] ?? offsetId,
+            offsetMessageId: offsetId,
             queue: MessageQueue(topic: header.topic, brokerName: brokerName, queueId: header.queueID),
             queueOffset: header.queueOffset, commitLogOffset: header.physicalOffset,
             reconsumeTimes: header.reconsumeTimes, bornTimestamp: header.bornTimestamp,

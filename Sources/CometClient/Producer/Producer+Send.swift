@@ -46,7 +46,8 @@ extension Producer {
                 }
                 failedBroker = queue.brokerName
                 instance.logger.debug(
-                    "send failed; retrying", metadata: ["attempt": "\(attempt)", "broker": "\(address)", "error": "\(error)"])
+                    "send failed; retrying",
+                    metadata: ["attempt": "\(attempt)", "broker": "\(address)", "error": "\(error)"])
                 _ = try? await instance.refreshRoute(topic)
             }
         }
@@ -66,15 +67,21 @@ extension Producer {
         var prepared = PreparedSend(messages: messages, uniqueIds: uniqueIds, compressedBody: nil, bornTimestamp: now)
         if messages.count == 1 && messages[0].body.count >= options.compressBodyOver {
             var buffer = ByteBuffer(bytes: messages[0].body)
-            if let compressed = try? buffer.compress(with: .zlib(configuration: .init(compressionLevel: .compressionLevel5))) {
+            if let compressed = try? buffer.compress(
+                with: .zlib(configuration: .init(compressionLevel: .compressionLevel5)))
+            {
                 prepared.compressedBody = compressed
             }
         }
         if messages.count > 1 {
             // A batch entry's properties carry an int16 length.
             for (message, unique) in zip(messages, uniqueIds)
-            where SendRequestEncoder.propertiesLength(of: message, uniqueId: unique) > MessageProperties.maxEncodedLength {
-                throw ClientError(.illegalMessage, "the properties of a message in the batch exceed \(MessageProperties.maxEncodedLength) bytes")
+            where SendRequestEncoder.propertiesLength(of: message, uniqueId: unique)
+                > MessageProperties.maxEncodedLength
+            {
+                throw ClientError(
+                    .illegalMessage,
+                    "the properties of a message in the batch exceed \(MessageProperties.maxEncodedLength) bytes")
             }
         }
         return prepared
@@ -83,7 +90,8 @@ extension Producer {
     func validate(_ message: Message) throws(ClientError) {
         guard !message.topic.isEmpty, message.topic.utf8.count <= 127,
             message.topic.utf8.allSatisfy({ b in
-                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x25 || b == 0x7C
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x25
+                    || b == 0x7C
                     || b == 0x5F || b == 0x2D
             })
         else {
@@ -92,14 +100,17 @@ extension Producer {
         guard !message.body.isEmpty else { throw ClientError(.illegalMessage, "the message body is empty") }
         guard message.body.count <= options.maxMessageSize else {
             throw ClientError(
-                .illegalMessage, "the message body is \(message.body.count) bytes, over the maximum \(options.maxMessageSize)")
+                .illegalMessage,
+                "the message body is \(message.body.count) bytes, over the maximum \(options.maxMessageSize)")
         }
         guard (0...18).contains(message.delayLevel) else {
             throw ClientError(.illegalMessage, "delay level must be 0…18, got \(message.delayLevel)")
         }
     }
 
-    private func result(of response: RemotingCommand, queue: MessageQueue, messageId: String) throws(ClientError)
+    private func result(
+        of response: RemotingCommand, queue: MessageQueue, messageId: String
+    ) throws(ClientError)
         -> SendResult
     {
         let status: SendResult.Status

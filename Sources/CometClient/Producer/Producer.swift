@@ -111,9 +111,11 @@ public final class Producer: Sendable {
 
     /// Sends `message` to the next queue (round-robin) and waits for the broker's answer.
     public func send(_ message: Message) async throws(ClientError) -> SendResult {
-        try await send(message, selecting: { queues, attempt in
-            queues[(self.roundRobin.add(1, ordering: .relaxed).newValue + attempt) % queues.count]
-        })
+        try await send(
+            message,
+            selecting: { queues, attempt in
+                queues[(self.roundRobin.add(1, ordering: .relaxed).newValue + attempt) % queues.count]
+            })
     }
 
     /// Sends `message` to the queue chosen by hashing `shardingKey`, so messages with the same

@@ -53,11 +53,13 @@ enum SendRequestEncoder {
         buffer.writeHeaderField("c", "TBW102")
         buffer.writeHeaderField("d", 4)
         buffer.writeHeaderField("e", Int64(queue.queueId))
-        buffer.writeHeaderField("f", Int64(send.isBatch || send.compressedBody == nil ? 0 : MessageSysFlag.compressed.rawValue))
+        buffer.writeHeaderField(
+            "f", Int64(send.isBatch || send.compressedBody == nil ? 0 : MessageSysFlag.compressed.rawValue))
         buffer.writeHeaderField("g", send.bornTimestamp)
         buffer.writeHeaderField("h", Int64(send.isBatch ? 0 : first.flag))
         if !send.isBatch {
-            buffer.writeHeaderFieldValue("i") { buffer in buffer.writeProperties(of: first, uniqueId: send.uniqueIds[0]) }
+            buffer.writeHeaderFieldValue("i") { buffer in buffer.writeProperties(of: first, uniqueId: send.uniqueIds[0])
+            }
         }
         buffer.writeHeaderField("j", 0)
         buffer.writeHeaderField("k", "false")

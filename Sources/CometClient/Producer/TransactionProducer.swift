@@ -62,7 +62,9 @@ public final class TransactionProducer: Sendable {
 
     /// Stores `message` as a half message, runs `local`, and commits or rolls back by its answer.
     /// Returns the send result and the state reported to the broker.
-    public func send(_ message: Message, executing local: LocalTransaction) async throws(ClientError)
+    public func send(
+        _ message: Message, executing local: LocalTransaction
+    ) async throws(ClientError)
         -> (SendResult, TransactionState)
     {
         guard message.delayLevel == 0, message.deliverAt == nil else {

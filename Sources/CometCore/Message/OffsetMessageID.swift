@@ -50,8 +50,12 @@ package struct OffsetMessageID: Sendable, Hashable, CustomStringConvertible {
                 index += 2
             }
             for byte in address { put(byte) }
-            for shift in stride(from: 24, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: storeHost.port >> shift)) }
-            for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: commitLogOffset >> shift)) }
+            for shift in stride(from: 24, through: 0, by: -8) {
+                put(UInt8(truncatingIfNeeded: storeHost.port >> shift))
+            }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                put(UInt8(truncatingIfNeeded: commitLogOffset >> shift))
+            }
             return index
         }
     }

@@ -19,7 +19,9 @@ extension StoredMessage {
     /// longer than 127 bytes use the V2 magic. `propertiesString`, if given, is written instead
     /// of encoding ``properties`` (lets callers keep an existing string byte-for-byte).
     @discardableResult
-    package func encode(into buffer: inout ByteBuffer, propertiesString: String? = nil) throws(MessageFormatError)
+    package func encode(
+        into buffer: inout ByteBuffer, propertiesString: String? = nil
+    ) throws(MessageFormatError)
         -> Int
     {
         let props = propertiesString ?? MessageProperties.encode(properties)
@@ -61,7 +63,9 @@ extension StoredMessage {
     }
 
     /// Decodes one record from the start of `raw` (which may hold more bytes after it).
-    package static func decode(_ raw: UnsafeRawBufferPointer, verifyCRC: Bool = false) throws(MessageFormatError)
+    package static func decode(
+        _ raw: UnsafeRawBufferPointer, verifyCRC: Bool = false
+    ) throws(MessageFormatError)
         -> StoredMessage
     {
         let header = try StoredMessageHeader.parse(raw, verifyCRC: verifyCRC)
@@ -78,7 +82,9 @@ extension StoredMessage {
 
     /// Reads one record from `buffer`, advancing its reader index; returns nil if fewer bytes
     /// than TOTALSIZE are readable (nothing is consumed then).
-    package static func read(from buffer: inout ByteBuffer, verifyCRC: Bool = false) throws(MessageFormatError)
+    package static func read(
+        from buffer: inout ByteBuffer, verifyCRC: Bool = false
+    ) throws(MessageFormatError)
         -> StoredMessage?
     {
         guard let size = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return nil }
@@ -93,7 +99,9 @@ extension StoredMessage {
     }
 
     /// Decodes every record of a pull body / commit-log slice (records concatenated).
-    package static func decodeAll(_ buffer: ByteBuffer, verifyCRC: Bool = false) throws(MessageFormatError)
+    package static func decodeAll(
+        _ buffer: ByteBuffer, verifyCRC: Bool = false
+    ) throws(MessageFormatError)
         -> [StoredMessage]
     {
         var buffer = buffer

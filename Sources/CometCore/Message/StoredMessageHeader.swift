@@ -65,7 +65,9 @@ package struct StoredMessageHeader: Sendable, Hashable {
     }
 
     /// Parses and validates the record at the start of `raw` (which may extend past the record).
-    package static func parse(_ raw: UnsafeRawBufferPointer, verifyCRC: Bool = true) throws(MessageFormatError)
+    package static func parse(
+        _ raw: UnsafeRawBufferPointer, verifyCRC: Bool = true
+    ) throws(MessageFormatError)
         -> StoredMessageHeader
     {
         typealias L = StoredMessageLayout

@@ -43,7 +43,8 @@ package struct RequestSigner: Sendable, Equatable {
         fields: ExtFields, body: ByteBuffer?, secretKey: String, skipping: Set<String> = []
     ) -> String {
         let content = self.content(fields: fields, body: body, skipping: skipping)
-        let code = HMAC<Insecure.SHA1>.authenticationCode(for: content, using: SymmetricKey(data: Array(secretKey.utf8)))
+        let code = HMAC<Insecure.SHA1>.authenticationCode(
+            for: content, using: SymmetricKey(data: Array(secretKey.utf8)))
         return Data(code).base64EncodedString()
     }
 
@@ -51,8 +52,10 @@ package struct RequestSigner: Sendable, Equatable {
     /// A key repeated on the wire counts once, with the value lookups see (the first).
     package static func content(fields: ExtFields, body: ByteBuffer?, skipping: Set<String> = []) -> [UInt8] {
         var seen = Set<String>()
-        let signed = fields.filter { $0.key != Field.signature && !skipping.contains($0.key) && seen.insert($0.key).inserted }
-            .sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+        let signed = fields.filter {
+            $0.key != Field.signature && !skipping.contains($0.key) && seen.insert($0.key).inserted
+        }
+        .sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(signed.reduce(0) { $0 + $1.value.utf8.count } + (body?.readableBytes ?? 0))
         for field in signed { bytes.append(contentsOf: field.value.utf8) }

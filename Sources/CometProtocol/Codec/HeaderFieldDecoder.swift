@@ -132,7 +132,9 @@ extension HeaderFieldDecoder {
             return try Text.integer(value, key.stringValue)
         }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws
             -> KeyedDecodingContainer<NestedKey>
         {
             throw CometError(.malformedHeader, "header field '\(key.stringValue)' cannot hold an object")

@@ -42,7 +42,9 @@ package struct HeaderFieldEncoder: Encoder {
             try field.encode(value)
         }
 
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type, forKey key: Key
+        )
             -> KeyedEncodingContainer<NestedKey>
         {
             preconditionFailure("header field '\(key.stringValue)' cannot hold an object")
@@ -53,7 +55,9 @@ package struct HeaderFieldEncoder: Encoder {
         }
 
         mutating func superEncoder() -> any Encoder { HeaderFieldEncoder(fields: fields) }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { FieldEncoder(fields: fields, key: key.stringValue) }
+        mutating func superEncoder(forKey key: Key) -> any Encoder {
+            FieldEncoder(fields: fields, key: key.stringValue)
+        }
     }
 
     /// Encodes one field from a property type with a single-value `Codable` form (raw-value enums,

@@ -17,7 +17,7 @@ package enum JSONHeaderCodec {
                     }
                 }
             }
-        } catch where error.code == .malformedBody {
+        } catch  where error.code == .malformedBody {
             throw CometError(.malformedHeader, "JSON header: \(error.message)")
         }
         guard let code else { throw CometError(.malformedHeader, "JSON header has no integer 'code'") }

@@ -33,7 +33,8 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
         let headerLength = buffer.writerIndex - headerStart
         let bodyLength = command.body?.readableBytes ?? 0
         buffer.setInteger(UInt32(4 + headerLength + bodyLength), at: start)
-        buffer.setInteger(UInt32(command.serializeType.rawValue) << 24 | UInt32(headerLength & 0xFF_FFFF), at: start + 4)
+        buffer.setInteger(
+            UInt32(command.serializeType.rawValue) << 24 | UInt32(headerLength & 0xFF_FFFF), at: start + 4)
     }
 
     /// Appends the head of `command`'s frame to `buffer` and returns its body (if any), to be
@@ -45,7 +46,9 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
     }
 
     /// The whole frame of `command` in one buffer (tests and tools).
-    package static func encode(_ command: RemotingCommand, allocator: ByteBufferAllocator = ByteBufferAllocator())
+    package static func encode(
+        _ command: RemotingCommand, allocator: ByteBufferAllocator = ByteBufferAllocator()
+    )
         -> ByteBuffer
     {
         var buffer = allocator.buffer(capacity: 256 + (command.body?.readableBytes ?? 0))

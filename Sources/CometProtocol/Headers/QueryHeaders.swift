@@ -12,7 +12,9 @@ package struct QueryMessageRequestHeader: CommandHeader, Equatable {
     package var beginTimestamp: Int64
     package var endTimestamp: Int64
 
-    package init(topic: String, key: String, maxNum: Int32 = 32, beginTimestamp: Int64 = 0, endTimestamp: Int64 = Int64.max) {
+    package init(
+        topic: String, key: String, maxNum: Int32 = 32, beginTimestamp: Int64 = 0, endTimestamp: Int64 = Int64.max
+    ) {
         self.topic = topic
         self.key = key
         self.maxNum = maxNum

@@ -53,9 +53,15 @@ package struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("unexpected character")
         }
@@ -83,7 +89,9 @@ package struct JSONParser {
 
     /// Reads the object at the cursor member by member without building it: `member` gets each key
     /// and must consume its value (``value()``, ``forEachMember(_:)`` or ``isAtObject``-guided reads).
-    package mutating func forEachMember(_ member: (String, inout JSONParser) throws(CometError) -> Void)
+    package mutating func forEachMember(
+        _ member: (String, inout JSONParser) throws(CometError) -> Void
+    )
         throws(CometError)
     {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw error("expected an object") }

@@ -138,7 +138,9 @@ extension JSONValueDecoder {
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             try child(key, type).decodeValue(type)
         }
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws
             -> KeyedDecodingContainer<NestedKey>
         { try child(key, type).container(keyedBy: type) }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
@@ -173,7 +175,9 @@ extension JSONValueDecoder {
         mutating func decode(_ type: Int32.Type) throws -> Int32 { try next(type).integer() }
         mutating func decode(_ type: Int64.Type) throws -> Int64 { try next(type).integer() }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next(type).decodeValue(type) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type
+        ) throws
             -> KeyedDecodingContainer<NestedKey>
         { try next(type).container(keyedBy: type) }
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {

@@ -88,7 +88,9 @@ extension JSONValueEncoder {
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             put(key, try encoder.encodeValue(value))
         }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type, forKey key: Key
+        )
             -> KeyedEncodingContainer<NestedKey>
         {
             let nested = JSONValueEncoder()
@@ -120,7 +122,9 @@ extension JSONValueEncoder {
         mutating func encode(_ value: Int32) { append(.int(value)) }
         mutating func encode(_ value: Int64) { append(.int(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws { append(try encoder.encodeValue(value)) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type
+        )
             -> KeyedEncodingContainer<NestedKey>
         {
             let nested = JSONValueEncoder()

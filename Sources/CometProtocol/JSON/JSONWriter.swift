@@ -30,7 +30,8 @@ package enum JSONWriter {
     }
 
     /// Serializes `value` into a new buffer.
-    package static func encode(_ value: JSONValue, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+    package static func encode(_ value: JSONValue, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer
+    {
         var buffer = allocator.buffer(capacity: 256)
         write(value, into: &buffer)
         return buffer

@@ -10,9 +10,12 @@ extension TLSSettings {
             throw CometError(.invalidConfiguration, "TLS needs a certificate and a private key")
         }
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             var configuration = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)))
+                certificateChain: chain,
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)))
             switch clientAuth {
             case .none: configuration.certificateVerification = .none
             case .optional: configuration.certificateVerification = .optionalVerification
@@ -22,7 +25,8 @@ extension TLSSettings {
             return configuration
         } catch {
             throw CometError(
-                .invalidConfiguration, "cannot read the TLS certificate \(certificatePath) or key \(privateKeyPath): \(error)",
+                .invalidConfiguration,
+                "cannot read the TLS certificate \(certificatePath) or key \(privateKeyPath): \(error)",
                 cause: error)
         }
     }
@@ -47,7 +51,9 @@ extension ClientTLSSettings {
             configuration.certificateVerification = verifyServer ? .noHostnameVerification : .none
             if let trustCertificatePath { configuration.trustRoots = .file(trustCertificatePath) }
             if let certificatePath, let privateKeyPath {
-                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) }
+                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatePath).map {
+                    .certificate($0)
+                }
                 configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: privateKeyPath, format: .pem))
             }
             return try NIOSSLContext(configuration: configuration)

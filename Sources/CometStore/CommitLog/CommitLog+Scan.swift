@@ -28,7 +28,8 @@ extension CommitLog {
             let rest = segment.view(position..<max(position, segment.allocated))
             if rest.count >= 8, StoredMessageLayout.load(rest, 4, as: Int32.self) == StoredMessageLayout.blankMagic {
                 guard position + Int(StoredMessageLayout.load(rest, 0, as: Int32.self)) == segment.size else {
-                    return ScanOutcome(end: offset, stopReason: "blank marker at \(offset) does not reach segment end",
+                    return ScanOutcome(
+                        end: offset, stopReason: "blank marker at \(offset) does not reach segment end",
                         records: records)
                 }
                 offset = segment.startOffset + Int64(segmentSize)
@@ -50,7 +51,8 @@ extension CommitLog {
                     records += 1
                     offset += Int64(size)
                 } catch {
-                    return ScanOutcome(end: offset, stopReason: "invalid record at \(offset): \(error)", records: records)
+                    return ScanOutcome(
+                        end: offset, stopReason: "invalid record at \(offset): \(error)", records: records)
                 }
             case .invalid:
                 let isZero = rest.prefix(8).allSatisfy { $0 == 0 }

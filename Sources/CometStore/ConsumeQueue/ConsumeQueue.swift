@@ -167,7 +167,8 @@ final class ConsumeQueue: @unchecked Sendable {
         maxLogicalOffset.store(max, ordering: .releasing)
         for offset in max..<old {
             if let (segment, position) = locate(offset) {
-                segment.bytes.baseAddress!.advanced(by: position).initializeMemory(as: UInt8.self, repeating: 0, count: 20)
+                segment.bytes.baseAddress!.advanced(by: position).initializeMemory(
+                    as: UInt8.self, repeating: 0, count: 20)
             }
         }
         flushedBytes.store(Swift.min(flushedBytes.load(ordering: .acquiring), max * 20), ordering: .releasing)

@@ -67,8 +67,10 @@ final class IndexService: @unchecked Sendable {
             var seen = Set<Int64>()
             var result: [Int64] = []
             for file in list.reversed() where result.count < limit {
-                guard file.indexCount > 1, file.beginTimestamp <= end.addingReportingOverflow(1000).partialValue.clampedEnd(end),
-                    file.endTimestamp >= begin.subtractingReportingOverflow(1000).partialValue.clampedBegin(begin) else {
+                guard file.indexCount > 1,
+                    file.beginTimestamp <= end.addingReportingOverflow(1000).partialValue.clampedEnd(end),
+                    file.endTimestamp >= begin.subtractingReportingOverflow(1000).partialValue.clampedBegin(begin)
+                else {
                     continue
                 }
                 for offset in file.lookup(key: indexKey, begin: begin, end: end, limit: limit * 2)

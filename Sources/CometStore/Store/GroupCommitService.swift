@@ -93,7 +93,8 @@ final class GroupCommitService: @unchecked Sendable {
                 // a waiter is never told its data is durable when it is not.
                 waiter.completion(
                     waiter.end <= flushed
-                        ? .success(status) : .failure(StoreError(.ioFailure, "flushed to \(flushed), below \(waiter.end)")))
+                        ? .success(status)
+                        : .failure(StoreError(.ioFailure, "flushed to \(flushed), below \(waiter.end)")))
             }
         } catch {
             for waiter in batch { waiter.completion(.failure(error)) }

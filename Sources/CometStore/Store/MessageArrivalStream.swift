@@ -13,7 +13,8 @@ package struct MessageArrivalStream: Sendable {
 
     /// Creates the stream.
     package init() {
-        (stream, continuation) = AsyncStream.makeStream(of: MessageArrival.self, bufferingPolicy: .bufferingNewest(4096))
+        (stream, continuation) = AsyncStream.makeStream(
+            of: MessageArrival.self, bufferingPolicy: .bufferingNewest(4096))
     }
 
     /// Pass as `onMessageArrived`.

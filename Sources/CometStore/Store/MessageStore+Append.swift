@@ -1,7 +1,7 @@
 package import CometCore
 import Logging
-import Synchronization
 import NIOCore
+import Synchronization
 
 extension MessageStore {
     /// Appends one message; see ``putMessages(_:)``.
@@ -84,7 +84,9 @@ extension MessageStore {
         return try outcome.get()
     }
 
-    private func write(_ records: [PreparedRecord], arrivals: inout [MessageArrival]) throws(StoreError)
+    private func write(
+        _ records: [PreparedRecord], arrivals: inout [MessageArrival]
+    ) throws(StoreError)
         -> [AppendedMessage]
     {
         var appended: [AppendedMessage] = []
@@ -111,14 +113,16 @@ extension MessageStore {
                 if let last = arrivals.last, last.topic == record.key.topic, last.queueID == record.key.queueID {
                     arrivals.removeLast()
                 }
-                arrivals.append(MessageArrival(
-                    topic: record.key.topic, queueID: record.key.queueID, maxOffset: queueOffset + 1,
-                    tagsCode: record.tagsCode, storeTimestamp: timestamp))
+                arrivals.append(
+                    MessageArrival(
+                        topic: record.key.topic, queueID: record.key.queueID, maxOffset: queueOffset + 1,
+                        tagsCode: record.tagsCode, storeTimestamp: timestamp))
             }
             appended.append(
                 AppendedMessage(
                     physicalOffset: physicalOffset, size: length, queueOffset: queueOffset, storeTimestamp: timestamp,
-                    offsetMessageID: OffsetMessageID(storeHost: configuration.storeHost, commitLogOffset: physicalOffset)))
+                    offsetMessageID: OffsetMessageID(
+                        storeHost: configuration.storeHost, commitLogOffset: physicalOffset)))
         }
         return appended
     }

@@ -2,6 +2,7 @@ import CometCore
 import Dispatch
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,9 @@ extension MessageStore {
             guard isRunning else { break }
             let now = configuration.clock()
             do {
-                if configuration.flushMode == .async && now - lastLogFlush >= configuration.asyncFlushInterval.milliseconds {
+                if configuration.flushMode == .async
+                    && now - lastLogFlush >= configuration.asyncFlushInterval.milliseconds
+                {
                     try commitLog.flush()
                     lastLogFlush = now
                 }
@@ -94,7 +97,9 @@ extension MessageStore {
     /// `diskSpaceCleanForciblyRatio` the oldest segments go even if young. The segment being
     /// written is never deleted. Consume queues and index then drop what points below the new
     /// commit-log min offset.
-    package func deleteExpiredFiles(now: Int64? = nil, force: Bool = false) async throws(StoreError)
+    package func deleteExpiredFiles(
+        now: Int64? = nil, force: Bool = false
+    ) async throws(StoreError)
         -> RetentionReport
     {
         let at = now ?? configuration.clock()

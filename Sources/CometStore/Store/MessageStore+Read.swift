@@ -1,6 +1,7 @@
 package import CometCore
 import NIOPosix
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -83,7 +84,8 @@ extension MessageStore {
             }
             let onDisk = logMax - entry.commitLogOffset > memoryLimit
             let countLimit = onDisk ? configuration.maxTransferCountOnDisk : configuration.maxTransferCountInMemory
-            let byteLimit = maxBytes ?? (onDisk ? configuration.maxTransferBytesOnDisk : configuration.maxTransferBytesInMemory)
+            let byteLimit =
+                maxBytes ?? (onDisk ? configuration.maxTransferBytesOnDisk : configuration.maxTransferBytesInMemory)
             let reachedCount = maxBytes == nil && result.messages.count >= countLimit
             if !result.messages.isEmpty && (bytes + size > byteLimit || reachedCount) {
                 break
@@ -191,8 +193,10 @@ extension MessageStore {
     func storeTimestamp(ofRecordAt offset: Int64, size: Int) -> Int64? {
         guard let (segment, position) = commitLog.slice(at: offset, size: size), size >= 91 else { return nil }
         let view = segment.view(position..<position + size)
-        let flags = MessageSysFlag(rawValue: StoredMessageLayout.load(view, StoredMessageLayout.sysFlagPosition, as: Int32.self))
-        return StoredMessageLayout.load(view, StoredMessageLayout.storeTimestampPosition(sysFlag: flags), as: Int64.self)
+        let flags = MessageSysFlag(
+            rawValue: StoredMessageLayout.load(view, StoredMessageLayout.sysFlagPosition, as: Int32.self))
+        return StoredMessageLayout.load(
+            view, StoredMessageLayout.storeTimestampPosition(sysFlag: flags), as: Int64.self)
     }
 
     /// Store timestamp of the message at a queue offset, if present.
@@ -218,7 +222,9 @@ extension MessageStore {
     }
 
     /// Runs `body` on the reader pool.
-    func onReaderThread<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(StoreError)
+    func onReaderThread<T: Sendable>(
+        _ body: @escaping @Sendable () throws(StoreError) -> T
+    ) async throws(StoreError)
         -> T
     {
         guard isRunning else { throw StoreError(.notRunning, "store is not running") }

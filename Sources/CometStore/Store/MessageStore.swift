@@ -2,6 +2,7 @@ import Dispatch
 package import Logging
 import NIOPosix
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -126,7 +127,9 @@ package final class MessageStore: @unchecked Sendable {
     package var commitLogMaxOffset: Int64 { commitLog.maxOffset }
 
     /// Runs `body` on the writer pool (recovery, before appends are accepted).
-    func onWriterThread<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(StoreError)
+    func onWriterThread<T: Sendable>(
+        _ body: @escaping @Sendable () throws(StoreError) -> T
+    ) async throws(StoreError)
         -> T
     {
         do {

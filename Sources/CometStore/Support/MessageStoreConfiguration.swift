@@ -1,4 +1,5 @@
 package import CometCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

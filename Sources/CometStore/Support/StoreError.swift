@@ -37,8 +37,7 @@ package struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     package var location: String
 
     /// Creates an error.
-    package init(_ code: Code, _ message: String = "", errno: Int32? = nil, file: String = #fileID, line: Int = #line)
-    {
+    package init(_ code: Code, _ message: String = "", errno: Int32? = nil, file: String = #fileID, line: Int = #line) {
         self.code = code
         self.message = message
         self.errno = errno

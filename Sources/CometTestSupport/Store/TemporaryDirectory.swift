@@ -22,7 +22,9 @@ package struct TemporaryDirectory: Sendable {
     }
 
     /// Runs `body` with a fresh directory and removes it afterwards, even on error.
-    package static func with<T>(prefix: String = "comet-store", _ body: (TemporaryDirectory) async throws -> T)
+    package static func with<T>(
+        prefix: String = "comet-store", _ body: (TemporaryDirectory) async throws -> T
+    )
         async rethrows -> T
     {
         let directory = TemporaryDirectory(prefix: prefix)

@@ -34,10 +34,13 @@ struct AccessRulesTests {
 
     func rules() throws -> AccessRules { try AccessRules(PlainAccessConfig(yaml: Self.yaml)) }
 
-    func signed(_ code: Int32, _ fields: [String: String], body: String? = nil, ak: String = "RocketMQ", sk: String = "12345678")
+    func signed(
+        _ code: Int32, _ fields: [String: String], body: String? = nil, ak: String = "RocketMQ", sk: String = "12345678"
+    )
         -> RemotingCommand
     {
-        var request = RemotingCommand(code: code, extFields: ExtFields(fields), body: body.map { ByteBuffer(string: $0) })
+        var request = RemotingCommand(
+            code: code, extFields: ExtFields(fields), body: body.map { ByteBuffer(string: $0) })
         RequestSigner(accessKey: ak, secretKey: sk).sign(&request)
         return request
     }
@@ -90,7 +93,8 @@ struct AccessRulesTests {
     func heartbeat() throws {
         let rules = try rules()
         let body = HeartbeatData(
-            clientID: "c", consumers: [
+            clientID: "c",
+            consumers: [
                 ConsumerData(
                     groupName: "groupB", consumeType: .consumePassively, messageModel: .clustering,
                     consumeFromWhere: .lastOffset, subscriptions: [SubscriptionData(topic: "topicA", subString: "*")],
@@ -109,7 +113,8 @@ struct AccessRulesTests {
             denial(rules, RemotingCommand(code: 310, extFields: ["b": "topicB"]))
                 == "org.apache.rocketmq.acl.common.AclException: No accessKey is configured, "
                 + "org.apache.rocketmq.acl.plain.PlainPermissionManager.validate(PlainPermissionManager.java:664)")
-        #expect(denial(rules, signed(310, ["b": "topicB"], ak: "nobody12"))?.contains("No acl config for nobody12") == true)
+        #expect(
+            denial(rules, signed(310, ["b": "topicB"], ak: "nobody12"))?.contains("No acl config for nobody12") == true)
         #expect(
             denial(rules, signed(310, ["b": "topicB"], sk: "wrong-secret"))
                 == "org.apache.rocketmq.acl.common.AclException: Check signature failed for accessKey=RocketMQ, "
@@ -125,7 +130,8 @@ struct AccessRulesTests {
         #expect(
             denial(rules, signed(17, ["topic": "x"]))
                 == "org.apache.rocketmq.acl.common.AclException: Need admin permission for request code=17, but "
-                + "accessKey=RocketMQ is not, org.apache.rocketmq.acl.plain.PlainPermissionManager.checkPerm(PlainPermissionManager.java:581)")
+                + "accessKey=RocketMQ is not, org.apache.rocketmq.acl.plain.PlainPermissionManager.checkPerm(PlainPermissionManager.java:581)"
+        )
         #expect(denial(rules, signed(17, ["topic": "x"], ak: "rocketmq2")) == nil)
         #expect(denial(rules, signed(105, ["topic": "x"])) == nil)
     }
@@ -143,14 +149,17 @@ struct AccessRulesTests {
         #expect(denial(rules, wrongSecret, peer: "192.168.2.50")?.contains("Check signature failed") == true)
     }
 
-    @Test("Address patterns: wildcards, ranges, sets, lists, exact IPv4 and IPv6", arguments: [
-        ("*", "1.2.3.4", true), ("", "1.2.3.4", false), ("192.168.1.*", "192.168.1.200", true),
-        ("192.168.1.*", "192.168.2.1", false), ("192.168.1.1-10", "192.168.1.10", true),
-        ("192.168.1.1-10", "192.168.1.11", false), ("192.168.*.*", "192.168.77.1", true),
-        ("192.168.1.{1,2,3}", "192.168.1.3", true), ("192.168.1.{1,2,3}", "192.168.1.4", false),
-        ("127.0.0.1,10.0.0.1", "10.0.0.1", true), ("127.0.0.1", "127.0.0.1", true), ("127.0.0.1", "127.0.0.2", false),
-        ("::1", "0:0:0:0:0:0:0:1", true), ("2001:db8::{1,2}", "2001:db8:0:0:0:0:0:2", true),
-    ])
+    @Test(
+        "Address patterns: wildcards, ranges, sets, lists, exact IPv4 and IPv6",
+        arguments: [
+            ("*", "1.2.3.4", true), ("", "1.2.3.4", false), ("192.168.1.*", "192.168.1.200", true),
+            ("192.168.1.*", "192.168.2.1", false), ("192.168.1.1-10", "192.168.1.10", true),
+            ("192.168.1.1-10", "192.168.1.11", false), ("192.168.*.*", "192.168.77.1", true),
+            ("192.168.1.{1,2,3}", "192.168.1.3", true), ("192.168.1.{1,2,3}", "192.168.1.4", false),
+            ("127.0.0.1,10.0.0.1", "10.0.0.1", true), ("127.0.0.1", "127.0.0.1", true),
+            ("127.0.0.1", "127.0.0.2", false),
+            ("::1", "0:0:0:0:0:0:0:1", true), ("2001:db8::{1,2}", "2001:db8:0:0:0:0:0:2", true),
+        ])
     func patterns(pattern: String, address: String, matches: Bool) throws {
         #expect(try RemoteAddressPattern(pattern).matches(address) == matches)
     }
@@ -163,7 +172,8 @@ struct AccessRulesTests {
     @Test("Keys of 6 characters or fewer are rejected, as upstream's loader does")
     func shortKeys() {
         #expect(throws: ACLError.self) {
-            try AccessRules(PlainAccessConfig(accounts: [PlainAccessAccount(accessKey: "short", secretKey: "12345678")]))
+            try AccessRules(
+                PlainAccessConfig(accounts: [PlainAccessAccount(accessKey: "short", secretKey: "12345678")]))
         }
     }
 }
@@ -206,7 +216,8 @@ struct AccessValidatorTests {
         try withFile { path in
             let validator = try AccessValidator(path: path, logger: .init(label: "test"))
             #expect(!validator.reloadIfChanged())
-            try "globalWhiteRemoteAddresses: ['127.0.0.1']\naccounts: []\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try "globalWhiteRemoteAddresses: ['127.0.0.1']\naccounts: []\n".write(
+                toFile: path, atomically: true, encoding: .utf8)
             #expect(validator.reloadIfChanged())
             try validator.check(RemotingCommand(code: 17), remoteAddress: "127.0.0.1:1")
             try "accounts: [ {accessKey: x".write(toFile: path, atomically: true, encoding: .utf8)

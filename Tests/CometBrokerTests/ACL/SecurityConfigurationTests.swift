@@ -10,7 +10,9 @@ struct SecurityConfigurationTests {
         #expect(try configuration.apply(properties: "aclEnable=true\nrocketmqHome=/opt/rmq\n").isEmpty)
         #expect(try configuration.acl.resolvedFile(environment: [:]) == "/opt/rmq/conf/plain_acl.yml")
         configuration.acl.rocketmqHome = nil
-        #expect(try configuration.acl.resolvedFile(environment: ["ROCKETMQ_HOME": "/home/r"]) == "/home/r/conf/plain_acl.yml")
+        #expect(
+            try configuration.acl.resolvedFile(environment: ["ROCKETMQ_HOME": "/home/r"])
+                == "/home/r/conf/plain_acl.yml")
         #expect(throws: CometError.self) { try configuration.acl.resolvedFile(environment: [:]) }
         configuration.acl.file = "/etc/acl.yml"
         #expect(try configuration.acl.resolvedFile(environment: [:]) == "/etc/acl.yml")

@@ -1,6 +1,7 @@
-@testable import CometBroker
 import CometCore
 import Testing
+
+@testable import CometBroker
 
 @Suite("SQL92 filter: evaluation")
 struct SQLFilterEvaluationTests {
@@ -48,7 +49,8 @@ struct SQLFilterEvaluationTests {
         // NULL: comparisons with a missing property are unknown, never true, also under NOT
         Case("missing = 'x'", false), Case("missing <> 'x'", false), Case("missing > 1", false),
         Case("NOT (missing > 1)", false), Case("missing > 1 OR a = 10", true), Case("missing > 1 AND a = 10", false),
-        Case("NOT (missing > 1 AND a = 11)", true), Case("missing IN ('a')", false), Case("missing NOT IN ('a')", false),
+        Case("NOT (missing > 1 AND a = 11)", true), Case("missing IN ('a')", false),
+        Case("missing NOT IN ('a')", false),
         Case("missing BETWEEN 1 AND 2", false), Case("NOT (missing BETWEEN 1 AND 2)", false),
         // a property that is not a number makes the whole expression fail (upstream throws)
         Case("word > 5", false), Case("NOT (word > 5)", false), Case("word > 5 OR a = 10", false),
@@ -127,7 +129,9 @@ struct SQLFilterCacheTests {
         _ = try cache.filter(group: "g", topic: "t", expression: "a > 1")
         _ = try cache.filter(group: "g", topic: "t", expression: "a > 1")
         #expect(cache.count == 1)
-        #expect(throws: CometError(.malformedExpression, "")) { try cache.filter(group: "g", topic: "t", expression: "a >") }
+        #expect(throws: CometError(.malformedExpression, "")) {
+            try cache.filter(group: "g", topic: "t", expression: "a >")
+        }
         #expect(cache.count == 2)
         _ = try cache.filter(group: "g2", topic: "t", expression: "a > 1")
         #expect(cache.count == 1)

@@ -33,7 +33,9 @@ struct DelayLevelTableTests {
     func brokerConf() throws {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/x")
         let warnings = try configuration.apply(
-            properties: "messageDelayLevel=1s 2s 3s\ntransactionCheckInterval=2000\ntransactionTimeOut=1000\ntransactionCheckMax=3\n")
+            properties:
+                "messageDelayLevel=1s 2s 3s\ntransactionCheckInterval=2000\ntransactionTimeOut=1000\ntransactionCheckMax=3\n"
+        )
         #expect(warnings.isEmpty)
         #expect(configuration.messageDelayLevel == "1s 2s 3s")
         #expect(configuration.transactionCheckInterval == .seconds(2))

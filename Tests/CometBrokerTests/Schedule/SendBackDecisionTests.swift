@@ -7,21 +7,38 @@ import Testing
 struct SendBackDecisionTests {
     @Test("Level 0 becomes 3 + reconsume times, capped at the top level")
     func escalation() {
-        #expect(SendBackDecision.decide(reconsumeTimes: 0, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18) == .retry(delayLevel: 3))
-        #expect(SendBackDecision.decide(reconsumeTimes: 4, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18) == .retry(delayLevel: 7))
-        #expect(SendBackDecision.decide(reconsumeTimes: 15, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18) == .retry(delayLevel: 18))
-        #expect(SendBackDecision.decide(reconsumeTimes: 1, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 3) == .retry(delayLevel: 3))
-        #expect(SendBackDecision.decide(reconsumeTimes: 0, requestedDelayLevel: 2, maxReconsumeTimes: 16, maxLevel: 18) == .retry(delayLevel: 2))
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 0, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18)
+                == .retry(delayLevel: 3))
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 4, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18)
+                == .retry(delayLevel: 7))
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 15, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18)
+                == .retry(delayLevel: 18))
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 1, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 3)
+                == .retry(delayLevel: 3))
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 0, requestedDelayLevel: 2, maxReconsumeTimes: 16, maxLevel: 18)
+                == .retry(delayLevel: 2))
     }
 
     @Test("The DLQ after max reconsume times or for a negative level")
     func deadLetter() {
-        #expect(SendBackDecision.decide(reconsumeTimes: 16, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18) == .deadLetter)
-        #expect(SendBackDecision.decide(reconsumeTimes: 1, requestedDelayLevel: 0, maxReconsumeTimes: 1, maxLevel: 18) == .deadLetter)
-        #expect(SendBackDecision.decide(reconsumeTimes: 0, requestedDelayLevel: -1, maxReconsumeTimes: 16, maxLevel: 18) == .deadLetter)
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 16, requestedDelayLevel: 0, maxReconsumeTimes: 16, maxLevel: 18)
+                == .deadLetter)
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 1, requestedDelayLevel: 0, maxReconsumeTimes: 1, maxLevel: 18)
+                == .deadLetter)
+        #expect(
+            SendBackDecision.decide(reconsumeTimes: 0, requestedDelayLevel: -1, maxReconsumeTimes: 16, maxLevel: 18)
+                == .deadLetter)
     }
 
-    static let scheduler = MessageScheduler(levels: try! DelayLevelTable(parsing: "1s 5s 10s"), timerMaxDelayMillis: 60_000)
+    static let scheduler = MessageScheduler(
+        levels: try! DelayLevelTable(parsing: "1s 5s 10s"), timerMaxDelayMillis: 60_000)
 
     @Test("A delay level moves the message to SCHEDULE_TOPIC_XXXX and restore brings it back")
     func delayRoundTrip() throws {

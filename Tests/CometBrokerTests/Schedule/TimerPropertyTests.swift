@@ -5,7 +5,9 @@ import Testing
 @Suite("Timer record properties")
 struct TimerPropertyTests {
     func deliverTime(_ properties: [String: String]) -> Int64? {
-        Array(MessageProperties.encode(properties).utf8).withUnsafeBytes { TimerMessageService.deliverTime(properties: $0) }
+        Array(MessageProperties.encode(properties).utf8).withUnsafeBytes {
+            TimerMessageService.deliverTime(properties: $0)
+        }
     }
 
     @Test("TIMER_OUT_MS is read from the encoded properties wherever it sits")

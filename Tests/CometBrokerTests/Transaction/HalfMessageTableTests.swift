@@ -33,14 +33,20 @@ struct HalfMessageTableTests {
         #expect(table.dueChecks(now: 6_999, timeoutMillis: 6000, maxChecks: 2).isEmpty)
         let first = table.dueChecks(now: 7_000, timeoutMillis: 6000, maxChecks: 2)
         #expect(first.count == 1)
-        guard case .check(let checked) = first.first else { Issue.record("expected a check"); return }
+        guard case .check(let checked) = first.first else {
+            Issue.record("expected a check")
+            return
+        }
         #expect(checked.queueOffset == 0)
         #expect(checked.checkTimes == 1)
         #expect(table.checkTimes == [0: 1])
         _ = table.dueChecks(now: 8_000, timeoutMillis: 6000, maxChecks: 2)
         let last = table.dueChecks(now: 9_000, timeoutMillis: 6000, maxChecks: 2)
         #expect(last.count == 1)
-        guard case .discard(let discarded) = last.first else { Issue.record("expected a discard"); return }
+        guard case .discard(let discarded) = last.first else {
+            Issue.record("expected a discard")
+            return
+        }
         #expect(discarded.checkTimes == 2)
         #expect(table.pending.keys.sorted() == [1])
         #expect(table.dueChecks(now: 61_000, timeoutMillis: 6000, maxChecks: 2).count == 1)

@@ -54,7 +54,9 @@ final class ArbitraryDecoder: Decoder {
         func contains(_ key: Key) -> Bool { true }
         func decodeNil(forKey key: Key) -> Bool { !decoder.nextFlag() }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder.decodeValue(T.self) }
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key)
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        )
             -> KeyedDecodingContainer<NestedKey>
         { decoder.container(keyedBy: type) }
         func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedDecodingContainer { decoder.unkeyedContainer() }
@@ -79,7 +81,9 @@ final class ArbitraryDecoder: Decoder {
             currentIndex += 1
             return try decoder.decodeValue(T.self)
         }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type)
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type
+        )
             -> KeyedDecodingContainer<NestedKey>
         {
             currentIndex += 1

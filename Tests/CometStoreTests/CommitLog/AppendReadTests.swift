@@ -42,7 +42,8 @@ struct AppendReadTests {
                 #expect(read.map(\.queueOffset) == (0..<Int64(bodies.count)).map { $0 })
                 #expect(read.allSatisfy { $0.storeHost == configuration.storeHost })
                 for message in read {
-                    #expect(store.lookMessage(commitLogOffset: message.physicalOffset)?.queueOffset == message.queueOffset)
+                    #expect(
+                        store.lookMessage(commitLogOffset: message.physicalOffset)?.queueOffset == message.queueOffset)
                 }
             }
             await store.shutdown()
@@ -89,7 +90,8 @@ struct AppendReadTests {
             #expect(one.status == .offsetOverflowOne && one.nextBeginOffset == 10)
             let badly = try await store.getMessages(topic: "TopicTest", queueID: 0, offset: 50, maxCount: 10)
             #expect(badly.status == .offsetOverflowBadly && badly.nextBeginOffset == 10)
-            let bytes = try await store.getMessages(topic: "TopicTest", queueID: 0, offset: 0, maxCount: 10, maxBytes: 1)
+            let bytes = try await store.getMessages(
+                topic: "TopicTest", queueID: 0, offset: 0, maxCount: 10, maxBytes: 1)
             #expect(bytes.messages.count == 1)
             await store.shutdown()
         }
@@ -114,7 +116,9 @@ struct AppendReadTests {
             let ok = try await store.putMessage(StoreTestMessages.make(topic: "%RETRY%group|x_y-z", index: 0))
             #expect(ok.status == .putOK)
             await store.shutdown()
-            await #expect(throws: StoreError(.notRunning)) { try await store.putMessage(StoreTestMessages.make(index: 1)) }
+            await #expect(throws: StoreError(.notRunning)) {
+                try await store.putMessage(StoreTestMessages.make(index: 1))
+            }
         }
     }
 
@@ -129,7 +133,9 @@ struct AppendReadTests {
             usage.withLock { $0 = 0.95 }
             store.checkDiskSpace()
             #expect(store.isDiskFull)
-            await #expect(throws: StoreError(.diskFull)) { try await store.putMessage(StoreTestMessages.make(index: 1)) }
+            await #expect(throws: StoreError(.diskFull)) {
+                try await store.putMessage(StoreTestMessages.make(index: 1))
+            }
             let read = try await store.getMessages(topic: "TopicTest", queueID: 0, offset: 0, maxCount: 10)
             #expect(read.status == .found && read.messages.count == 1)
             usage.withLock { $0 = 0.5 }

@@ -2,6 +2,7 @@ import CometCore
 import CometStore
 import CometTestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,9 @@ struct PreallocationTests {
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(directory + "/" + name) }
         }
         return names.sorted()
@@ -81,7 +84,8 @@ struct PreallocationTests {
             #expect(!reopened.recoveryReport.wasCleanShutdown)
             #expect(reopened.recoveryReport.commitLogEnd == end)
             #expect(reopened.recoveryReport.invalidRecord == nil)
-            let read = try await readAll(reopened, topic: "TopicTest", queueID: 0)
+            let read =
+                try await readAll(reopened, topic: "TopicTest", queueID: 0)
                 + readAll(reopened, topic: "TopicTest", queueID: 1)
             #expect(read.map(\.physicalOffset).sorted() == offsets)
             let next = try await reopened.putMessage(StoreTestMessages.make(queueID: 0, index: 1000, bodySize: 4000))

@@ -10,7 +10,9 @@ struct StoreLifecycleTests {
         try await TemporaryDirectory.with { directory in
             let configuration = testConfiguration(directory)
             let store = try await MessageStore.open(configuration: configuration)
-            await #expect(throws: StoreError(.storeLocked)) { try await MessageStore.open(configuration: configuration) }
+            await #expect(throws: StoreError(.storeLocked)) {
+                try await MessageStore.open(configuration: configuration)
+            }
             await store.shutdown()
             let again = try await MessageStore.open(configuration: configuration)
             await again.shutdown()
@@ -26,7 +28,9 @@ struct StoreLifecycleTests {
             let half = try await store.putMessage(prepared)
             #expect(half.messages[0].queueOffset == 0)
             #expect(store.maxOffset(topic: "TopicTest", queueID: 0) == 0)
-            #expect(store.lookMessage(commitLogOffset: half.messages[0].physicalOffset)?.sysFlag.transactionType == .prepared)
+            #expect(
+                store.lookMessage(commitLogOffset: half.messages[0].physicalOffset)?.sysFlag.transactionType
+                    == .prepared)
             var committed = StoreTestMessages.make(index: 1)
             committed.sysFlag.transactionType = .commit
             committed.preparedTransactionOffset = half.messages[0].physicalOffset

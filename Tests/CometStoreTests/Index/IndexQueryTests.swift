@@ -21,8 +21,9 @@ struct IndexQueryTests {
                 ids.append(result.messages[0].offsetMessageID.description)
             }
             let byKey = try await store.queryMessages(topic: "TopicTest", key: "order-7", maxCount: 100)
-            #expect(Set(byKey.map(StoreTestMessages.bodyText(of:)).map { $0.split(separator: "-")[2] })
-                == Set((0..<6).map { "\($0 * 100 + 7)" }))
+            #expect(
+                Set(byKey.map(StoreTestMessages.bodyText(of:)).map { $0.split(separator: "-")[2] })
+                    == Set((0..<6).map { "\($0 * 100 + 7)" }))
             let single = try await store.queryMessages(topic: "TopicTest", key: "k321")
             #expect(single.count == 1 && single[0].keys.contains("k321"))
             let unique = try await store.queryMessages(topic: "TopicTest", uniqueKey: "UNIQ450")

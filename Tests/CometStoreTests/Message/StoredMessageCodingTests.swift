@@ -7,7 +7,8 @@ import Testing
 struct StoredMessageCodingTests {
     @Test("Encode then decode is the identity, with a correct body CRC")
     func roundTrip() throws {
-        var message = StoreTestMessages.make(index: 7, bodySize: 300, tags: "TagA", keys: ["k1", "k2"], uniqueKey: "U1")
+        var message = StoreTestMessages.make(
+            index: 7, bodySize: 300, tags: "TagA", keys: ["k1", "k2"], uniqueKey: "U1")
         message.queueOffset = 42
         message.physicalOffset = 4096
         message.storeTimestamp = 1_700_000_000_123
@@ -46,10 +47,12 @@ struct StoredMessageCodingTests {
         #expect(throws: MessageFormatError.self) { try StoredMessage.decodeAll(buffer.getSlice(at: 0, length: 50)!) }
     }
 
-    @Test("Java hashCode tag codes", arguments: [
-        ("TagA", Int64(2_598_919)), ("TagB", 2_598_920), ("*", 42), ("a", 97), ("订单", 1_129_459),
-        ("abcdefghij", -634_317_659), ("", 0),
-    ])
+    @Test(
+        "Java hashCode tag codes",
+        arguments: [
+            ("TagA", Int64(2_598_919)), ("TagB", 2_598_920), ("*", 42), ("a", 97), ("订单", 1_129_459),
+            ("abcdefghij", -634_317_659), ("", 0),
+        ])
     func tagHash(tag: String, code: Int64) {
         #expect(TagHashCode.tagsCode(tag) == code)
     }

@@ -3,6 +3,7 @@ import CometStore
 import CometTestSupport
 import Dispatch
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,9 @@ private let helperBinary: String? = {
     var path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     while !path.hasSuffix("/") && !path.isEmpty { path.removeLast() }
     // The test binary may sit in a bundle directory (…/debug/X.xctest); look in both places.
-    for candidate in [path + "CometTestHelper", path + "../CometTestHelper"] where access(candidate, X_OK) == 0 { return candidate }
+    for candidate in [path + "CometTestHelper", path + "../CometTestHelper"] where access(candidate, X_OK) == 0 {
+        return candidate
+    }
     return nil
 }()
 
@@ -83,7 +86,8 @@ struct CrashRecoveryTests {
         }
     }
 
-    @Test("Every append acknowledged before SIGKILL is read back and queues match the log",
+    @Test(
+        "Every append acknowledged before SIGKILL is read back and queues match the log",
         .enabled(if: helperBinary != nil, "needs the CometTestHelper binary (set COMET_TEST_HELPER)"),
         arguments: [1, 2, 3])
     func sigkillDuringSyncAppends(round: Int) async throws {

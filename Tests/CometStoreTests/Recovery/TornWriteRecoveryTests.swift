@@ -2,6 +2,7 @@ import CometCore
 import CometStore
 import CometTestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,8 @@ import Glibc
 @Suite("Torn-write and corruption recovery", .timeLimit(.minutes(3)))
 struct TornWriteRecoveryTests {
     /// Appends messages to three queues, then stops as if crashed. Returns the appended records.
-    private func populate(_ configuration: MessageStoreConfiguration) async throws -> [(queue: Int32, AppendedMessage)] {
+    private func populate(_ configuration: MessageStoreConfiguration) async throws -> [(queue: Int32, AppendedMessage)]
+    {
         let store = try await MessageStore.open(configuration: configuration)
         var appended: [(Int32, AppendedMessage)] = []
         for index in 0..<260 {
@@ -56,24 +58,28 @@ struct TornWriteRecoveryTests {
         return report
     }
 
-    @Test("Truncating the newest segment at arbitrary offsets keeps exactly the whole records before the cut",
+    @Test(
+        "Truncating the newest segment at arbitrary offsets keeps exactly the whole records before the cut",
         arguments: [0.0, 0.13, 0.5, 0.77, 0.999, -1])
     func truncatedSegment(fraction: Double) async throws {
         try await TemporaryDirectory.with { directory in
             let configuration = testConfiguration(directory)
             let appended = try await populate(configuration)
             let end = appended.last!.1.physicalOffset + Int64(appended.last!.1.size)
-            let lastStart = (end - 1) / Int64(configuration.commitLogSegmentSize) * Int64(configuration.commitLogSegmentSize)
+            let lastStart =
+                (end - 1) / Int64(configuration.commitLogSegmentSize) * Int64(configuration.commitLogSegmentSize)
             let used = Double(end - lastStart)
             let cutInSegment = fraction < 0 ? Int64.random(in: 0..<Int64(used)) : Int64(used * fraction)
             #expect(truncate(segmentPath(configuration, containing: lastStart), off_t(cutInSegment)) == 0)
-            let report = try await expectRecovered(configuration, appended: appended, validEnd: lastStart + cutInSegment)
+            let report = try await expectRecovered(
+                configuration, appended: appended, validEnd: lastStart + cutInSegment)
             let cutAtBoundary = appended.contains { $0.1.physicalOffset == lastStart + cutInSegment }
             if !cutAtBoundary && cutInSegment > 0 { #expect(report.invalidRecord != nil) }
         }
     }
 
-    @Test("A flipped byte in a record truncates the log just before that record",
+    @Test(
+        "A flipped byte in a record truncates the log just before that record",
         arguments: [8, 30, 120, 400])
     func flippedByte(positionInRecord: Int) async throws {
         try await TemporaryDirectory.with { directory in
@@ -83,7 +89,8 @@ struct TornWriteRecoveryTests {
             let path = segmentPath(configuration, containing: victim.physicalOffset)
             let fd = open(path, O_RDWR)
             #expect(fd >= 0)
-            let position = off_t(victim.physicalOffset % Int64(configuration.commitLogSegmentSize)) + off_t(positionInRecord)
+            let position =
+                off_t(victim.physicalOffset % Int64(configuration.commitLogSegmentSize)) + off_t(positionInRecord)
             var byte: UInt8 = 0
             #expect(pread(fd, &byte, 1, position) == 1)
             byte ^= 0xFF

@@ -13,7 +13,8 @@ struct RetentionTests {
             configuration.maxSegmentsDeletedPerPass = 100
             let store = try await MessageStore.open(configuration: configuration)
             for index in 0..<400 {
-                _ = try await store.putMessage(StoreTestMessages.make(queueID: Int32(index % 2), index: index, bodySize: 900))
+                _ = try await store.putMessage(
+                    StoreTestMessages.make(queueID: Int32(index % 2), index: index, bodySize: 900))
             }
             let now = configuration.clock()
             // Not the right hour, no disk pressure, not expired: nothing happens.
