@@ -50,6 +50,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
@@ -74,12 +78,23 @@ let package = Package(
                 product("CompressNIO", "compress-nio"),
             ]),
         comet("CometAdmin", ["CometCore", "CometProtocol", "CometClient"]),
+        // Layer 1 (generated, committed): apache.rocketmq.v2 messages and service stubs.
+        comet(
+            "CometGRPCStubs",
+            [product("GRPCCore", "grpc-swift-2"), product("GRPCProtobuf", "grpc-swift-protobuf"),
+             product("SwiftProtobuf", "swift-protobuf")]),
+        // Layer 4: the RocketMQ 5.x gRPC endpoint over the broker's in-process facade.
+        comet(
+            "CometGRPC",
+            ["CometCore", "CometBroker", "CometGRPCStubs", nioCore, logging, lifecycle,
+             product("GRPCCore", "grpc-swift-2"), product("GRPCProtobuf", "grpc-swift-protobuf"),
+             product("SwiftProtobuf", "swift-protobuf"), product("GRPCNIOTransportHTTP2Posix", "grpc-swift-nio-transport")]),
         // Composition root and the executable.
         comet(
             "CometCLI",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", "CometClient",
-                "CometAdmin", "CometBench", "CometCommandSupport", nioCore, nioPosix, logging, lifecycle,
+                "CometAdmin", "CometBench", "CometCommandSupport", "CometGRPC", nioCore, nioPosix, logging, lifecycle,
                 product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),

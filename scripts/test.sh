@@ -40,3 +40,7 @@ wait "$grpc_pid"
 
 echo "== interop tests (official clients against a real comet process)"
 COMET_BINARY="$bin/comet" "$venv_remoting/bin/python" -m pytest tests/interop -p no:cacheprovider --timeout 300 -q
+
+echo "== gRPC interop tests (rocketmq-python-client 5.x against a real comet process)"
+COMET_BINARY="$bin/comet" COMET_REMOTING_PYTHON="$PWD/$venv_remoting/bin/python" \
+    "$venv_grpc/bin/python" -m pytest tests/interop_grpc -p no:cacheprovider --timeout 300 -q

@@ -69,6 +69,7 @@ package final class Broker: Service {
             }
         } onGracefulShutdown: {
             holds.shutdown()
+            self.controller.pop.waiters.shutdown()
             self.controller.finishRegistrationTriggers()
         }
         await finish(registrar: registrar)
@@ -80,10 +81,15 @@ package final class Broker: Service {
         var storeConfiguration = configuration.store
         storeConfiguration.storeHost = MessageHost(ipv4: host, port: Int32(port)) ?? .unspecified
         let holds = controller.pullHolds
+        let pop = controller.pop
         let store: MessageStore
         do {
             store = try await MessageStore.open(
-                configuration: storeConfiguration, logger: logger, onMessageArrived: { holds.messageArrived($0) })
+                configuration: storeConfiguration, logger: logger,
+                onMessageArrived: { arrival in
+                    holds.messageArrived(arrival)
+                    pop.waiters.messageArrived(topic: arrival.topic)
+                })
         } catch {
             throw CometError(
                 .io, "cannot open the store in \(configuration.dataDirectory): \(error.message)", cause: error)
@@ -116,9 +122,11 @@ package final class Broker: Service {
                 try? await Task.sleep(for: .milliseconds(100))
                 let now = self.controller.clock.nowMillis()
                 self.controller.pullHolds.expire(now: now)
+                self.controller.pop.waiters.expire(now: now)
                 if now - lastOffsetFlush >= flushMillis {
                     lastOffsetFlush = now
                     self.persistOffsets()
+                    self.controller.pop.compactIfNeeded()
                 }
                 if now - lastRegistration >= registerMillis {
                     lastRegistration = now

@@ -24,6 +24,8 @@ package final class BrokerController: Sendable {
     package let scheduler: MessageScheduler
     /// Half messages, END_TRANSACTION and check-back.
     package let transactions: TransactionalMessageService
+    /// POP consumption (receipt handles, invisible time) for gRPC consumers.
+    package let pop: PopService
     let locks: Mutex<RebalanceLockTable>
     private let opened = Mutex<(store: MessageStore, address: String)?>(nil)
     /// Resolves with the broker's address once its store is open and its first registration round
@@ -49,10 +51,19 @@ package final class BrokerController: Sendable {
             levels: try DelayLevelTable(parsing: configuration.messageDelayLevel),
             timerEnabled: configuration.timerWheelEnabled,
             timerMaxDelayMillis: configuration.timerMaxDelay.components.seconds * 1000)
+        pop = try PopService(
+            configDirectory: configuration.configDirectory, offsets: offsets, clock: clock, logger: logger)
         transactions = TransactionalMessageService(
             .init(
                 configuration: configuration, scheduler: scheduler, producers: producers, topics: topics, clock: clock,
                 logger: logger))
+        let topics = self.topics
+        let requests = registrationRequests
+        pop.setDeadLetterTopicMaker { group throws(CometError) in
+            let (_, created) = try topics.createIfAbsent(
+                TopicConfig(topicName: TopicConfigManager.dlqPrefix + group, readQueueNums: 1, writeQueueNums: 1))
+            if created { requests.yield() }
+        }
     }
 
     /// The store, once the broker has opened it; requests before that are answered "busy".

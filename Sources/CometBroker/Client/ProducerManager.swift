@@ -1,10 +1,25 @@
-import CometCore
+package import CometCore
 package import CometRemoting
 import Synchronization
 
 /// Producer groups and their live connections (needed to ask a producer about a transaction).
 package final class ProducerManager: Sendable {
     private let groups = Mutex<[String: [UInt64: ClientChannel]]>([:])
+    private let externalChecker = Mutex<ExternalTransactionChecker?>(nil)
+
+    /// Asks a producer that is not on a remoting connection (a gRPC client) about a half message:
+    /// the producer group, the half record with its real topic, its commit-log and queue offsets.
+    /// Returns whether some producer was asked.
+    package typealias ExternalTransactionChecker =
+        @Sendable (_ group: String, _ message: StoredMessage, _ commitLogOffset: Int64, _ queueOffset: Int64) -> Bool
+
+    /// Installs the checker used when no remoting producer of the group is connected.
+    package func setExternalChecker(_ checker: @escaping ExternalTransactionChecker) {
+        externalChecker.withLock { $0 = checker }
+    }
+
+    /// The installed external checker, if any.
+    package var external: ExternalTransactionChecker? { externalChecker.withLock { $0 } }
 
     package init() {}
 

@@ -11,6 +11,8 @@ package struct SubscriptionGroupConfig: Sendable, Hashable {
     /// Deliveries before a message goes to the dead-letter topic.
     package var retryMaxTimes: Int32 = 16
     package var notifyConsumerIdsChangedEnable = true
+    /// `consumeMessageOrderly`: v5 (POP) consumers get one message per message group at a time.
+    package var consumeMessageOrderly = false
 
     package init(groupName: String) { self.groupName = groupName }
 
@@ -22,6 +24,7 @@ package struct SubscriptionGroupConfig: Sendable, Hashable {
         retryQueueNums = try r.int32("retryQueueNums", default: 1)
         retryMaxTimes = try r.int32("retryMaxTimes", default: 16)
         notifyConsumerIdsChangedEnable = r.bool("notifyConsumerIdsChangedEnable", default: true)
+        consumeMessageOrderly = r.bool("consumeMessageOrderly", default: false)
     }
 
     var json: JSONValue {
@@ -30,7 +33,8 @@ package struct SubscriptionGroupConfig: Sendable, Hashable {
             "consumeBroadcastEnable": .bool(consumeBroadcastEnable), "retryQueueNums": .int(retryQueueNums),
             "retryMaxTimes": .int(retryMaxTimes),
             "notifyConsumerIdsChangedEnable": .bool(notifyConsumerIdsChangedEnable),
-            "consumeFromMinEnable": .bool(true), "brokerId": .int(0), "whichBrokerWhenConsumeSlowly": .int(1),
+            "consumeFromMinEnable": .bool(true), "consumeMessageOrderly": .bool(consumeMessageOrderly),
+            "brokerId": .int(0), "whichBrokerWhenConsumeSlowly": .int(1),
         ])
     }
 }

@@ -168,17 +168,24 @@ package final class TransactionalMessageService: Sendable {
 
     private func sendCheck(_ half: HalfMessage, store: MessageStore) {
         guard let message = store.lookMessage(commitLogOffset: half.commitLogOffset) else { return }
-        guard let connection = controller.producers.anyConnection(group: half.producerGroup) else {
-            controller.logger.debug(
-                "no live producer to check a half message with", metadata: ["group": "\(half.producerGroup)"])
-            return
-        }
-        var body = ByteBuffer()
         var restored = message
         if let topic = message.properties[MessagePropertyKey.realTopic] { restored.topic = topic }
         if let queue = message.properties[MessagePropertyKey.realQueueID].flatMap({ Int32($0) }) {
             restored.queueID = queue
         }
+        guard let connection = controller.producers.anyConnection(group: half.producerGroup) else {
+            if let external = controller.producers.external,
+                external(half.producerGroup, restored, half.commitLogOffset, half.queueOffset)
+            {
+                controller.logger.debug(
+                    "sent a transaction check to a gRPC producer", metadata: ["offset": "\(half.queueOffset)"])
+                return
+            }
+            controller.logger.debug(
+                "no live producer to check a half message with", metadata: ["group": "\(half.producerGroup)"])
+            return
+        }
+        var body = ByteBuffer()
         do {
             try restored.encode(into: &body)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CometBroker
 import CometCore
+import CometGRPC
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -13,11 +14,16 @@ struct BrokerCommand: AsyncParsableCommand {
         discussion: """
             The broker registers with every name server given by --namesrv (or namesrvAddr in --config) \
             at start and every 30 s. Existing RocketMQ broker.conf files are accepted with --config.
+            With --grpc the same process serves RocketMQ 5.x clients (Java 5.x, Go, C#, Python, ...) over \
+            gRPC, with no proxy in between; they use the --grpc address as their endpoint.
             Example: comet broker --namesrv 127.0.0.1:9876 --listen 0.0.0.0:10911 --data /var/lib/comet --name broker-a
             """)
 
     @Option(help: "Name server addresses, HOST:PORT separated by ';' (namesrvAddr).")
     var namesrv: String?
+
+    @Option(help: "Also serve RocketMQ 5.x gRPC clients (apache.rocketmq.v2) on HOST:PORT, e.g. 0.0.0.0:8081.")
+    var grpc: HostAndPort?
 
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var logging: LoggingOptions
@@ -40,9 +46,16 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         try await exitOnFailure {
             let broker = try Broker(configuration: configuration, logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
+            if let grpc {
+                let endpoint = GRPCEndpoint(
+                    configuration: GRPCEndpointConfiguration(
+                        listen: grpc, advertisedHost: configuration.advertisedHost),
+                    broker: broker, logger: Logger(label: "comet.grpc"))
+                services.append(.init(service: endpoint))
+            }
             let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: broker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CometBroker
 import CometCore
+import CometGRPC
 import CometNameServer
 import Logging
 import ServiceLifecycle
@@ -12,13 +13,20 @@ struct StandaloneCommand: AsyncParsableCommand {
         commandName: "standalone",
         abstract: "Run a name server and a broker in one process (the quickest way to a working system).",
         discussion: """
-            Clients use the name server address (default 127.0.0.1:9876). Data lives in --data \
+            Clients use the name server address (default 127.0.0.1:9876); RocketMQ 5.x gRPC clients use \
+            --grpc (default 0.0.0.0:8081) as their endpoint. Data lives in --data \
             (default ~/.comet/standalone). Stop with Ctrl-C: offsets are saved and the store closes cleanly.
             Example: comet standalone --data /tmp/comet
             """)
 
     @Option(help: "Name server address, HOST:PORT (port 0 picks a free port).")
     var namesrvListen = HostAndPort(host: "0.0.0.0", port: 9876)
+
+    @Option(help: "Where RocketMQ 5.x gRPC clients connect, HOST:PORT (port 0 picks a free port).")
+    var grpc = HostAndPort(host: "0.0.0.0", port: 8081)
+
+    @Flag(help: "Do not serve RocketMQ 5.x gRPC clients.")
+    var noGrpc = false
 
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var logging: LoggingOptions
@@ -35,7 +43,10 @@ struct StandaloneCommand: AsyncParsableCommand {
                     kvConfigPath: brokerConfiguration.dataDirectory + "/namesrv/kvConfig.json",
                     tls: brokerConfiguration.tls),
                 logger: Logger(label: "comet.namesrv"))
-            let service = StandaloneService(nameServer: nameServer) { address in
+            let grpc: GRPCEndpointConfiguration? =
+                noGrpc
+                ? nil : GRPCEndpointConfiguration(listen: grpc, advertisedHost: brokerConfiguration.advertisedHost)
+            let service = StandaloneService(nameServer: nameServer, grpc: grpc) { address in
                 var configuration = brokerConfiguration
                 configuration.nameServers = [HostAndPort(host: "127.0.0.1", port: address.port)]
                 return try Broker(configuration: configuration, logger: Logger(label: "comet.broker"))
@@ -51,10 +62,15 @@ struct StandaloneCommand: AsyncParsableCommand {
 /// Runs the name server, then a broker registered with it (its port is known only once bound).
 private struct StandaloneService: Service {
     let nameServer: NameServer
+    let grpc: GRPCEndpointConfiguration?
     let makeBroker: @Sendable (HostAndPort) throws -> Broker
 
-    init(nameServer: NameServer, makeBroker: @escaping @Sendable (HostAndPort) throws -> Broker) {
+    init(
+        nameServer: NameServer, grpc: GRPCEndpointConfiguration?,
+        makeBroker: @escaping @Sendable (HostAndPort) throws -> Broker
+    ) {
         self.nameServer = nameServer
+        self.grpc = grpc
         self.makeBroker = makeBroker
     }
 
@@ -64,6 +80,10 @@ private struct StandaloneService: Service {
             let address = HostAndPort(try await nameServer.localAddress)
             let broker = try makeBroker(address)
             group.addTask { try await broker.run() }
+            if let grpc {
+                let endpoint = GRPCEndpoint(configuration: grpc, broker: broker, logger: Logger(label: "comet.grpc"))
+                group.addTask { try await endpoint.run() }
+            }
         }
     }
 }
