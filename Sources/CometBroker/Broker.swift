@@ -22,10 +22,11 @@ package final class Broker: Service {
     private let acl: AccessValidator?
 
     package init(
-        configuration: BrokerConfiguration, clock: WallClock = .system, logger: Logger,
+        configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(CometError) {
-        controller = try BrokerController(configuration: configuration, clock: clock, logger: logger)
+        controller = try BrokerController(
+            configuration: configuration, configFile: configFile, clock: clock, logger: logger)
         self.logger = logger
         let (processor, acl) = try Self.makeProcessor(controller: controller, logger: logger)
         self.acl = acl

@@ -9,7 +9,13 @@ import Synchronization
 /// Everything a broker's request processors share: configuration, metadata managers, client
 /// tables, long-poll holds and (once opened) the message store.
 package final class BrokerController: Sendable {
-    package let configuration: BrokerConfiguration
+    /// The settings now in force: UPDATE_BROKER_CONFIG changes them while the broker runs (see
+    /// ``BrokerConfigManager``); what is captured at start-up (ports, store layout) waits for a restart.
+    package var configuration: BrokerConfiguration { brokerConfig.current }
+    /// Runtime configuration changes and their persistence.
+    package let brokerConfig: BrokerConfigManager
+    /// Measured put/get statistics.
+    package let stats: BrokerStatsManager
     package let logger: Logger
     package let clock: WallClock
     package let topics: TopicConfigManager
@@ -32,19 +38,24 @@ package final class BrokerController: Sendable {
     /// with the name servers has finished; fails if the broker stops before that. Tests and benches
     /// wait on it instead of polling for an address.
     package let ready = Latch<String>()
+    private let scheduleService = Mutex<ScheduleMessageService?>(nil)
     private let registrationRequests: AsyncStream<Void>.Continuation
     /// Yields whenever topics change, so the registrar re-registers at once.
     let registrationTriggers: AsyncStream<Void>
 
-    package init(configuration: BrokerConfiguration, clock: WallClock = .system, logger: Logger) throws(CometError) {
+    package init(
+        configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger
+    ) throws(CometError) {
         try configuration.validate()
-        self.configuration = configuration
+        brokerConfig = BrokerConfigManager(configuration, file: configFile)
+        stats = BrokerStatsManager(clusterName: configuration.clusterName, clock: clock)
         self.logger = logger
         self.clock = clock
         topics = try TopicConfigManager(configuration: configuration, clock: clock)
         offsets = try ConsumerOffsetManager(configDirectory: configuration.configDirectory)
         groups = try SubscriptionGroupManager(
-            configDirectory: configuration.configDirectory, autoCreate: configuration.autoCreateSubscriptionGroup)
+            configDirectory: configuration.configDirectory, autoCreate: configuration.autoCreateSubscriptionGroup,
+            clock: clock)
         locks = Mutex(RebalanceLockTable(expiryMillis: Int64(configuration.lockExpiry.components.seconds) * 1000))
         (registrationTriggers, registrationRequests) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         scheduler = MessageScheduler(
@@ -71,6 +82,13 @@ package final class BrokerController: Sendable {
 
     /// The `ip:port` clients reach this broker at (also its STOREHOST), once known.
     package var address: String? { opened.withLock { $0?.address } }
+
+    /// The delay-level service, once started (GET_ALL_DELAY_OFFSET).
+    package var schedule: ScheduleMessageService? { scheduleService.withLock { $0 } }
+
+    func didStart(schedule: ScheduleMessageService) {
+        scheduleService.withLock { $0 = schedule }
+    }
 
     /// Records the open store and the address clients reach the broker at. ``Broker`` calls it at
     /// start-up; unit tests call it with a store they opened to drive ``BrokerProcessor`` directly.

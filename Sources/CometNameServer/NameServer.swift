@@ -22,7 +22,8 @@ package final class NameServer: Service {
         self.configuration = configuration
         self.logger = logger
         self.processor = NameServerProcessor(
-            kvConfig: try KVConfigManager(path: configuration.kvConfigPath), clock: clock, logger: logger)
+            kvConfig: try KVConfigManager(path: configuration.kvConfigPath), configuration: configuration, clock: clock,
+            logger: logger)
         self.server = RemotingServer(
             configuration: RemotingServerConfiguration(
                 listen: configuration.listen, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls),

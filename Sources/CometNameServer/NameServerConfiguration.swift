@@ -43,3 +43,21 @@ package struct NameServerConfiguration: Sendable {
         try tls.validate()
     }
 }
+
+extension NameServerConfiguration {
+    /// Keys UPDATE_NAMESRV_CONFIG may not change (RocketMQ's `configBlackList`).
+    static let updateBlackList: Set<String> = ["configBlackList", "configStorePath", "kvConfigPath"]
+
+    /// The settings under RocketMQ's key names (GET_NAMESRV_CONFIG).
+    var properties: [String: String] {
+        func millis(_ d: Duration) -> String {
+            String(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+        }
+        return [
+            "listenPort": String(listen.port), "kvConfigPath": kvConfigPath ?? "",
+            "scanNotActiveBrokerInterval": millis(scanInterval), "brokerChannelExpiredTime": millis(brokerExpiry),
+            "orderMessageEnable": "true", "clusterTest": "false",
+            "configBlackList": "configBlackList;configStorePath;kvConfigPath",
+        ]
+    }
+}

@@ -11,9 +11,15 @@ package final class NameServerProcessor: RequestProcessor {
     private let kvConfig: Mutex<KVConfigManager>
     private let clock: WallClock
     private let logger: Logger
+    /// Settings as GET_NAMESRV_CONFIG lists them; UPDATE_NAMESRV_CONFIG changes them in memory.
+    private let settings: Mutex<[String: String]>
 
-    package init(kvConfig: KVConfigManager, clock: WallClock = .system, logger: Logger) {
+    package init(
+        kvConfig: KVConfigManager, configuration: NameServerConfiguration = .init(), clock: WallClock = .system,
+        logger: Logger
+    ) {
         self.kvConfig = Mutex(kvConfig)
+        settings = Mutex(configuration.properties)
         self.clock = clock
         self.logger = logger
     }
@@ -97,13 +103,68 @@ package final class NameServerProcessor: RequestProcessor {
             }
             return .response(to: request, body: KVTable(table: table).encoded())
         case .queryDataVersion:
-            // Comet brokers always force-register; answering "changed" keeps Java brokers doing so too.
-            return .response(to: request, header: DataVersionChangedHeader(changed: true))
+            let header = try request.decodeHeader(QueryDataVersionRequestHeader.self)
+            let version = try DataVersion(
+                json: try JSONParser.parse(Array((request.body ?? ByteBuffer()).readableBytesView)))
+            let now = clock.nowMillis()
+            let (changed, known) = routes.withLock {
+                $0.queryDataVersion(brokerAddr: header.brokerAddr, version: version, now: now)
+            }
+            return .response(
+                to: request, header: DataVersionChangedHeader(changed: changed),
+                body: known.map { JSONWriter.encode($0.json) })
+        case .getTopicsByCluster:
+            let header = try request.decodeHeader(GetTopicsByClusterRequestHeader.self)
+            let topics = routes.withLock { $0.topics(inCluster: header.cluster) }
+            return .response(to: request, body: TopicList(topicList: topics).encoded())
+        case .getSystemTopicListFromNS:
+            let (topics, addr) = routes.withLock { $0.systemTopics }
+            return .response(to: request, body: TopicList(topicList: topics, brokerAddr: addr).encoded())
+        case .getUnitTopicList:
+            return .response(
+                to: request, body: TopicList(topicList: routes.withLock { $0.topics(withSysFlag: 1) }).encoded())
+        case .getHasUnitSubTopicList:
+            return .response(
+                to: request, body: TopicList(topicList: routes.withLock { $0.topics(withSysFlag: 2) }).encoded())
+        case .getHasUnitSubUnUnitTopicList:
+            let topics = routes.withLock { table in
+                Set(table.topics(withSysFlag: 2)).intersection(table.topics(withSysFlag: 1, set: false)).sorted()
+            }
+            return .response(to: request, body: TopicList(topicList: topics).encoded())
+        case .getNamesrvConfig:
+            let text = settings.withLock { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined() }
+            return .response(to: request, body: ByteBuffer(string: text))
+        case .updateNamesrvConfig:
+            return updateConfig(request)
         default:
             return .response(
                 to: request, code: .requestCodeNotSupported,
                 remark: "request code \(request.code) (\(request.requestCode)) is not supported by the name server")
         }
+    }
+
+    /// UPDATE_NAMESRV_CONFIG (318): properties text merged, in memory, into the settings
+    /// GET_NAMESRV_CONFIG lists. Comet's name server reads its settings only at start (flags), so a
+    /// change is informational until the name server restarts with the new flags.
+    private func updateConfig(_ request: RemotingCommand) -> RemotingCommand {
+        guard let body = request.body, body.readableBytes > 0 else { return .response(to: request) }
+        let text = String(buffer: body)
+        var entries: [String: String] = [:]
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let trimmed = line.trimmingCharacters(in: " ")
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+            guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                return .response(to: request, code: .systemError, remark: "string2Properties error")
+            }
+            entries[String(trimmed[..<separator]).trimmingCharacters(in: " ")] =
+                String(trimmed[trimmed.index(after: separator)...]).trimmingCharacters(in: " ")
+        }
+        if entries.keys.contains(where: NameServerConfiguration.updateBlackList.contains) {
+            return .response(to: request, code: .noPermission, remark: "Can not update config in black list.")
+        }
+        settings.withLock { $0.merge(entries) { _, new in new } }
+        logger.info("name server configuration updated", metadata: ["keys": "\(entries.keys.sorted())"])
+        return .response(to: request)
     }
 
     private func registerBroker(_ request: RemotingCommand, connection: RemotingConnection) throws -> RemotingCommand {

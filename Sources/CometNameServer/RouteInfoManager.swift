@@ -121,6 +121,44 @@ package struct RouteInfoManager: Sendable {
         topicQueueTable[topic] = queues.isEmpty ? nil : queues
     }
 
+    /// Topics with queues on any broker of `cluster` (GET_TOPICS_BY_CLUSTER); empty for an unknown cluster.
+    package func topics(inCluster cluster: String) -> [String] {
+        let names = clusterAddrTable[cluster] ?? []
+        return topicQueueTable.filter { !names.isDisjoint(with: $0.value.keys) }.keys.sorted()
+    }
+
+    /// Topics whose queue data carries `flag` in its topic sys-flag on some broker (unit topics: 1,
+    /// topics with unit subscriptions: 2).
+    package func topics(withSysFlag flag: Int32, set: Bool = true) -> [String] {
+        topicQueueTable.filter { entry in entry.value.values.contains { ($0.topicSysFlag & flag != 0) == set } }.keys
+            .sorted()
+    }
+
+    /// The cluster and broker names (each is also a topic) and one broker address
+    /// (GET_SYSTEM_TOPIC_LIST_FROM_NS).
+    package var systemTopics: (topics: [String], brokerAddr: String?) {
+        var topics = Set(clusterAddrTable.keys)
+        for names in clusterAddrTable.values { topics.formUnion(names) }
+        let addr = brokerAddrTable.keys.sorted().first.flatMap {
+            brokerAddrTable[$0]?.brokerAddrs.values.sorted().first
+        }
+        return (topics.sorted(), addr)
+    }
+
+    /// Whether `brokerAddr` reported another data version last time (or never registered), and
+    /// refreshes its liveness (QUERY_DATA_VERSION, RocketMQ `isBrokerTopicConfigChanged`).
+    package mutating func queryDataVersion(
+        brokerAddr: String, version: DataVersion, now: Int64
+    ) -> (
+        changed: Bool, known: DataVersion?
+    ) {
+        guard var live = brokerLiveTable[brokerAddr] else { return (true, nil) }
+        let changed = live.dataVersion != version
+        live.lastUpdateTimestamp = now
+        brokerLiveTable[brokerAddr] = live
+        return (changed, live.dataVersion)
+    }
+
     /// Every topic with a route, sorted.
     package var allTopics: [String] { topicQueueTable.keys.sorted() }
 

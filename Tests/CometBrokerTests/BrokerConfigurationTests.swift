@@ -50,8 +50,7 @@ struct BrokerConfigurationTests {
     @Test(
         "Invalid values are errors naming the line",
         arguments: [
-            "flushDiskType=FAST", "listenPort=70000", "autoCreateTopicEnable=yes", "deleteWhen=25", "nonsense",
-            "brokerRole=SLAVE",
+            "flushDiskType=FAST", "listenPort=70000", "autoCreateTopicEnable=yes", "deleteWhen=25", "brokerRole=SLAVE",
         ])
     func invalidValues(_ line: String) {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/x")

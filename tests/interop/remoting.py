@@ -3,7 +3,11 @@
 The official C++ client hides the broker's answers (a failed sync send is retried on other queues
 and then reported as "No route info of this topic"), so tests that check response codes and
 remarks, create topics with admin requests or inspect stored records speak the protocol directly:
-frames of `length | header-length | JSON header | body` on a plain socket, as a Java client would.
+frames of `length | serialize-type + header-length | header | body` on a plain socket, as a Java
+client would. Headers go out as JSON (Java's default) or in RocketMQ's binary form
+(`serialization="rocketmq"`, what a Java client sends with `rocketmq.serialize.type=ROCKETMQ`).
+Bodies are parsed the way fastjson parses them (`parse_fastjson`): object keys and bare numeric
+keys included.
 """
 import json
 import re
@@ -36,6 +40,11 @@ PULL_OFFSET_MOVED = 21
 QUERY_NOT_FOUND = 22
 
 RESPONSE_FLAG = 1
+ONEWAY_FLAG = 2
+SERIALIZE_JSON = 0
+SERIALIZE_ROCKETMQ = 1
+LANGUAGES = ["JAVA", "CPP", "DOTNET", "PYTHON", "DELPHI", "ERLANG", "RUBY", "OTHER", "HTTP", "GO", "PHP", "OMS",
+             "RUST"]
 SYSFLAG_COMPRESSED = 0x1
 PULL_SYSFLAG_SUBSCRIPTION = 0x4
 
@@ -83,9 +92,47 @@ class Frame:
         return f"Frame(code={self.code}, remark={self.remark!r}, ext={self.ext}, body={len(self.body)} bytes)"
 
 
-def encode_frame(header: dict, body: bytes = b"") -> bytes:
-    header_bytes = json.dumps(header).encode("utf-8")
-    return struct.pack(">II", 4 + len(header_bytes) + len(body), len(header_bytes)) + header_bytes + body
+def encode_binary_header(header: dict) -> bytes:
+    """RocketMQ's binary header (`RocketMQSerializable.rocketMQProtocolEncode`), big-endian."""
+    remark = (header.get("remark") or "").encode("utf-8")
+    ext = b""
+    for key, value in (header.get("extFields") or {}).items():
+        k, v = str(key).encode("utf-8"), str(value).encode("utf-8")
+        ext += struct.pack(">h", len(k)) + k + struct.pack(">i", len(v)) + v
+    language = header.get("language", "JAVA")
+    return (struct.pack(">hBhii", header["code"], LANGUAGES.index(language) if language in LANGUAGES else 7,
+                        header.get("version", 0), header.get("opaque", 0), header.get("flag", 0))
+            + struct.pack(">i", len(remark)) + remark + struct.pack(">i", len(ext)) + ext)
+
+
+def decode_binary_header(data: bytes) -> dict:
+    code, language, version, opaque, flag, remark_len = struct.unpack(">hBhiii", data[:17])
+    pos = 17
+    remark = data[pos:pos + remark_len].decode("utf-8") if remark_len > 0 else None
+    pos += max(0, remark_len)
+    (ext_len,) = struct.unpack(">i", data[pos:pos + 4])
+    pos += 4
+    end = pos + ext_len
+    ext = {}
+    while pos < end:
+        (klen,) = struct.unpack(">h", data[pos:pos + 2])
+        key = data[pos + 2:pos + 2 + klen].decode("utf-8")
+        pos += 2 + klen
+        (vlen,) = struct.unpack(">i", data[pos:pos + 4])
+        ext[key] = data[pos + 4:pos + 4 + vlen].decode("utf-8")
+        pos += 4 + vlen
+    return {"code": code, "language": LANGUAGES[language] if language < len(LANGUAGES) else "OTHER",
+            "version": version, "opaque": opaque, "flag": flag, "remark": remark, "extFields": ext}
+
+
+def encode_frame(header: dict, body: bytes = b"", serialization: str = "json") -> bytes:
+    if serialization == "rocketmq":
+        header_bytes = encode_binary_header(header)
+        word = (SERIALIZE_ROCKETMQ << 24) | len(header_bytes)
+    else:
+        header_bytes = json.dumps(header).encode("utf-8")
+        word = len(header_bytes)
+    return struct.pack(">II", 4 + len(header_bytes) + len(body), word) + header_bytes + body
 
 
 def _recv_exactly(sock: socket.socket, count: int) -> bytes:
@@ -123,31 +170,195 @@ class Connection:
         rest = _recv_exactly(self.sock, length)
         (word,) = struct.unpack(">I", rest[:4])
         serialize_type, header_length = word >> 24, word & 0xFFFFFF
-        assert serialize_type == 0, f"server answered a JSON request with serialize type {serialize_type}"
-        header = json.loads(rest[4:4 + header_length].decode("utf-8"))
-        return Frame(header, rest[4 + header_length:])
+        raw = rest[4:4 + header_length]
+        if serialize_type == SERIALIZE_ROCKETMQ:
+            header = decode_binary_header(raw)
+        else:
+            assert serialize_type == SERIALIZE_JSON, f"unknown serialize type {serialize_type}"
+            header = json.loads(raw.decode("utf-8"))
+        frame = Frame(header, rest[4 + header_length:])
+        frame.serialize_type = serialize_type
+        return frame
 
     def request(self, code: int, ext: dict | None = None, body: bytes = b"", *, language: str = "JAVA",
-                version: int = 409, flag: int = 0) -> Frame:
-        """Sends a request and returns the response with the same opaque (server requests are skipped)."""
+                version: int = 409, flag: int = 0, serialization: str = "json") -> Frame:
+        """Sends a request and returns the response with the same opaque. Requests the server sends
+        meanwhile go to `on_server_request` (which may return a (code, ext, body) answer)."""
         opaque = next_opaque()
         header = {
             "code": code, "flag": flag, "language": language, "opaque": opaque, "version": version,
             "remark": "", "extFields": {k: str(v) for k, v in (ext or {}).items()},
         }
-        self.send_raw(encode_frame(header, body))
+        self.send_raw(encode_frame(header, body, serialization))
         deadline = time.monotonic() + (self.sock.gettimeout() or 10.0)
         while True:
             frame = self.read_frame()
             if frame.flag & RESPONSE_FLAG and frame.opaque == opaque:
+                expected = SERIALIZE_ROCKETMQ if serialization == "rocketmq" else SERIALIZE_JSON
+                assert frame.serialize_type == expected, \
+                    f"response serialized as {frame.serialize_type}, request as {expected}"
                 return frame
+            if not frame.flag & RESPONSE_FLAG:
+                self.answer_server_request(frame)
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no response with opaque {opaque}")
+
+    on_server_request = None
+
+    def answer_server_request(self, frame: Frame):
+        """Answers a request the server sent on this connection (unless it is oneway)."""
+        answer = self.on_server_request(frame) if self.on_server_request else None
+        if frame.flag & ONEWAY_FLAG or answer is None:
+            return
+        code, ext, body = answer
+        header = {"code": code, "flag": RESPONSE_FLAG, "language": "JAVA", "opaque": frame.opaque, "version": 409,
+                  "remark": "", "extFields": {k: str(v) for k, v in (ext or {}).items()}}
+        self.send_raw(encode_frame(header, body or b""))
+
+    def serve_requests(self, until, timeout: float = 10.0):
+        """Reads and answers server requests until `until()` is true (bounded by `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while not until():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not reached while serving server requests")
+            frame = self.read_frame()
+            if not frame.flag & RESPONSE_FLAG:
+                self.answer_server_request(frame)
 
 
 def request(address: str, code: int, ext: dict | None = None, body: bytes = b"", **kwargs) -> Frame:
     with Connection(address) as connection:
         return connection.request(code, ext, body, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# fastjson bodies
+
+
+@dataclass(frozen=True)
+class ObjectKey:
+    """A map key fastjson wrote as an object (`{{"brokerName":"b","queueId":0,"topic":"T"}:…}`)."""
+    items: tuple
+
+    def as_dict(self) -> dict:
+        return dict(self.items)
+
+
+class _FastJSONParser:
+    """JSON plus what fastjson's `MapDeserializer` accepts: bare numeric keys and object keys."""
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def fail(self, message):
+        raise ValueError(f"fastjson parse error at {self.pos}: {message}: {self.text[self.pos:self.pos + 40]!r}")
+
+    def ws(self):
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
+            self.pos += 1
+
+    def value(self):
+        self.ws()
+        if self.pos >= len(self.text):
+            self.fail("unexpected end")
+        c = self.text[self.pos]
+        if c == "{":
+            return self.object()
+        if c == "[":
+            self.pos += 1
+            items = []
+            self.ws()
+            if self.text[self.pos] == "]":
+                self.pos += 1
+                return items
+            while True:
+                items.append(self.value())
+                self.ws()
+                c = self.text[self.pos]
+                self.pos += 1
+                if c == "]":
+                    return items
+                if c != ",":
+                    self.fail("expected , or ]")
+        if c == '"':
+            decoder = json.JSONDecoder()
+            result, end = decoder.raw_decode(self.text, self.pos)
+            self.pos = end
+            return result
+        match = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null").match(self.text, self.pos)
+        if not match:
+            self.fail("unexpected character")
+        self.pos = match.end()
+        token = match.group(0)
+        if token in ("true", "false", "null"):
+            return {"true": True, "false": False, "null": None}[token]
+        return float(token) if match.group(1) or match.group(2) else int(token)
+
+    @staticmethod
+    def freeze(value):
+        if isinstance(value, dict):
+            return ObjectKey(tuple(sorted((k, _FastJSONParser.freeze(v)) for k, v in value.items())))
+        if isinstance(value, list):
+            return tuple(_FastJSONParser.freeze(v) for v in value)
+        return value
+
+    def object(self):
+        self.pos += 1
+        result = {}
+        self.ws()
+        if self.text[self.pos] == "}":
+            self.pos += 1
+            return result
+        while True:
+            self.ws()
+            c = self.text[self.pos]
+            if c == "{":
+                key = self.freeze(self.object())
+            elif c == '"':
+                key = self.value()
+            else:
+                key = self.value()
+                if not isinstance(key, int):
+                    self.fail("expected a key")
+            self.ws()
+            if self.text[self.pos] != ":":
+                self.fail("expected :")
+            self.pos += 1
+            result[key] = self.value()
+            self.ws()
+            c = self.text[self.pos]
+            self.pos += 1
+            if c == "}":
+                return result
+            if c != ",":
+                self.fail("expected , or }")
+
+
+def parse_fastjson(body: bytes | str):
+    """Parses a body as fastjson would: bare numeric keys become ints, object keys `ObjectKey`s."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    parser = _FastJSONParser(text)
+    value = parser.value()
+    parser.ws()
+    if parser.pos != len(text):
+        parser.fail("trailing characters")
+    return value
+
+
+def queue_map(table: dict) -> dict:
+    """A `Map<MessageQueue, V>` as {(topic, brokerName, queueId): V}, whether fastjson wrote the keys
+    as objects or as strings holding the object's JSON (both parse in Java)."""
+    result = {}
+    for key, value in table.items():
+        queue = key.as_dict() if isinstance(key, ObjectKey) else json.loads(key)
+        assert set(queue) == {"brokerName", "queueId", "topic"}, f"not a MessageQueue key: {key!r}"
+        result[(queue["topic"], queue["brokerName"], int(queue["queueId"]))] = value
+    return result
+
+
+def int_map(table: dict) -> dict:
+    """A `Map<Integer, V>`: keys bare or quoted."""
+    return {int(key): value for key, value in table.items()}
 
 
 # ---------------------------------------------------------------------------------------------

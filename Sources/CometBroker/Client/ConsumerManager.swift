@@ -10,6 +10,14 @@ package struct ClientChannel: Sendable {
     package var lastUpdate: Int64
     /// The client's language, from its HEART_BEAT (CPP clients want list-shaped bodies).
     package var language: LanguageCode = .java
+    /// The client's remoting version, from its HEART_BEAT.
+    package var version: Int32 = 0
+
+    /// The connection as admin tools list it.
+    package var connectionInfo: CometProtocol.ClientConnection {
+        ClientConnection(
+            clientAddr: connection.remoteAddress, clientId: clientId, language: language.description, version: version)
+    }
 }
 
 /// A consumer group's members and what they subscribe to.
@@ -39,7 +47,8 @@ package final class ConsumerManager: Sendable {
     /// Records a heartbeat of `data` from `connection`; returns whether the member set changed.
     package func register(
         _ data: ConsumerData, clientId: String, connection: RemotingConnection, now: Int64,
-        language: LanguageCode = .java
+        language: LanguageCode = .java,
+        version: Int32 = 0
     ) -> Bool {
         groups.withLock { groups in
             var info =
@@ -52,7 +61,7 @@ package final class ConsumerManager: Sendable {
             info.consumeFromWhere = data.consumeFromWhere
             let isNew = info.channels[connection.id]?.clientId != clientId
             info.channels[connection.id] = ClientChannel(
-                clientId: clientId, connection: connection, lastUpdate: now, language: language)
+                clientId: clientId, connection: connection, lastUpdate: now, language: language, version: version)
             for subscription in data.subscriptions {
                 if let existing = info.subscriptions[subscription.topic], existing.subVersion > subscription.subVersion
                 {

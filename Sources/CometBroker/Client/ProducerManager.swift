@@ -1,4 +1,5 @@
 package import CometCore
+package import CometProtocol
 package import CometRemoting
 import Synchronization
 
@@ -24,10 +25,31 @@ package final class ProducerManager: Sendable {
     package init() {}
 
     /// Records a heartbeat from a producer of `group`.
-    package func register(group: String, clientId: String, connection: RemotingConnection, now: Int64) {
+    package func register(
+        group: String, clientId: String, connection: RemotingConnection, now: Int64, language: LanguageCode = .java,
+        version: Int32 = 0
+    ) {
         groups.withLock {
             $0[group, default: [:]][connection.id] = ClientChannel(
-                clientId: clientId, connection: connection, lastUpdate: now)
+                clientId: clientId, connection: connection, lastUpdate: now, language: language, version: version)
+        }
+    }
+
+    /// The live connections of `group`, if it has any.
+    package func channels(group: String) -> [ClientChannel] {
+        groups.withLock { Array(($0[group] ?? [:]).values) }
+    }
+
+    /// A live connection of the client `clientId` in any group (request-reply finds the requester
+    /// by its id, RocketMQ `ProducerManager.findChannel`).
+    package func connection(clientId: String) -> RemotingConnection? {
+        groups.withLock { groups in
+            for channels in groups.values {
+                if let channel = channels.values.first(where: { $0.clientId == clientId && $0.connection.isActive }) {
+                    return channel.connection
+                }
+            }
+            return nil
         }
     }
 

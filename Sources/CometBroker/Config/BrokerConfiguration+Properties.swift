@@ -12,21 +12,18 @@ extension BrokerConfiguration {
         "enableDLegerCommitLog", "clientManageThreadPoolNums", "maxOffsetReportRetryTimes",
     ]
 
-    /// Applies RocketMQ `broker.conf` keys (`key=value` lines; `#` comments).
+    /// Applies RocketMQ `broker.conf` keys, read as `java.util.Properties` does (`key=value`,
+    /// `key: value` or `key value`; `#`/`!` comments; `\` continues a line).
     ///
     /// Returns one warning per key that is recognised but ignored or unknown, so operators
     /// migrating a config see what Comet does not honour. Invalid values are errors.
     package mutating func apply(properties text: String) throws(CometError) -> [String] {
         var warnings: [String] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: " ").trimmingCharacters(in: "\r").trimmingCharacters(in: "\t")
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
-            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw CometError(.invalidConfiguration, "line \(number + 1): expected key=value, got '\(line)'")
+        for entry in JavaProperties.parse(text) {
+            if let warning = try apply(key: entry.key, value: entry.value.trimmingCharacters(in: " "), line: entry.line)
+            {
+                warnings.append(warning)
             }
-            let key = line[..<separator].trimmingCharacters(in: " ")
-            let value = line[line.index(after: separator)...].trimmingCharacters(in: " ")
-            if let warning = try apply(key: key, value: value, line: number + 1) { warnings.append(warning) }
         }
         return warnings
     }
@@ -59,7 +56,9 @@ extension BrokerConfiguration {
                 return
                     "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
             }
-        case "mappedFileSizeCommitLog": store.commitLogSegmentSize = Int(try int(4096...Int64(Int32.max)))
+        // RocketMQ 4.x's misspelt `mapedFileSizeCommitLog` is still found in old broker.conf files.
+        case "mappedFileSizeCommitLog", "mapedFileSizeCommitLog":
+            store.commitLogSegmentSize = Int(try int(4096...Int64(Int32.max)))
         case "mappedFileSizeConsumeQueue":
             store.consumeQueueEntriesPerSegment = Int(max(1, try int(20...Int64.max) / 20))
         case "flushDiskType":
@@ -72,7 +71,10 @@ extension BrokerConfiguration {
         case "syncFlushTimeout": store.syncFlushTimeout = .milliseconds(try int(1...600_000))
         case "brokerRole":
             switch value {
-            case "ASYNC_MASTER", "SYNC_MASTER": break
+            case "ASYNC_MASTER": break
+            case "SYNC_MASTER":
+                return "brokerRole=SYNC_MASTER has no effect yet: Comet has no replication, so sends are acknowledged "
+                    + "like ASYNC_MASTER (after the local write)"
             case "SLAVE": throw CometError(.invalidConfiguration, "line \(line): brokerRole=SLAVE is not supported yet")
             default: throw bad("ASYNC_MASTER, SYNC_MASTER or SLAVE")
             }
@@ -114,6 +116,7 @@ extension BrokerConfiguration {
             if !tls.apply(key: key, value: value) {
                 return "broker.conf key '\(key)' is accepted but has no effect in Comet"
             }
+        case "brokerConfigPath", "configBlackList": break
         default:
             if Self.ignoredKeys.contains(key) {
                 return "broker.conf key '\(key)' is accepted but has no effect in Comet"

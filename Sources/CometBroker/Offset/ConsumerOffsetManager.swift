@@ -62,6 +62,36 @@ package final class ConsumerOffsetManager: Sendable {
         }
     }
 
+    /// The whole table, `topic@group` → queue → offset (GET_ALL_CONSUMER_OFFSET).
+    package var table: [String: [Int32: Int64]] { state.withLock { $0.table } }
+
+    /// Groups with committed offsets on `topic`.
+    package func groups(of topic: String) -> [String] {
+        let prefix = topic + "@"
+        return state.withLock { state in
+            state.table.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
+        }
+    }
+
+    /// Forgets every offset of `group` (DELETE_SUBSCRIPTIONGROUP with removeOffset).
+    package func removeGroup(_ group: String) {
+        let suffix = "@" + group
+        state.withLock { state in
+            let before = state.table.count
+            state.table = state.table.filter { !$0.key.hasSuffix(suffix) }
+            state.dirty = state.dirty || state.table.count != before
+        }
+    }
+
+    /// Copies `source`'s offsets on `topic` over `destination`'s (CLONE_GROUP_OFFSET).
+    package func clone(topic: String, from source: String, to destination: String) {
+        state.withLock { state in
+            guard let offsets = state.table[Self.key(topic, source)] else { return }
+            state.table[Self.key(topic, destination)] = offsets
+            state.dirty = true
+        }
+    }
+
     /// Forgets every offset of `topic` (the topic was deleted).
     package func removeTopic(_ topic: String) {
         let prefix = topic + "@"

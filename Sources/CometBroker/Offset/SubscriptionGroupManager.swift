@@ -1,61 +1,41 @@
 package import CometCore
-import CometProtocol
+package import CometProtocol
 import Synchronization
 
-/// A consumer group's broker-side settings (RocketMQ `SubscriptionGroupConfig`).
-package struct SubscriptionGroupConfig: Sendable, Hashable {
-    package var groupName: String
-    package var consumeEnable = true
-    package var consumeBroadcastEnable = true
-    package var retryQueueNums: Int32 = 1
-    /// Deliveries before a message goes to the dead-letter topic.
-    package var retryMaxTimes: Int32 = 16
-    package var notifyConsumerIdsChangedEnable = true
-    /// `consumeMessageOrderly`: v5 (POP) consumers get one message per message group at a time.
-    package var consumeMessageOrderly = false
-
-    package init(groupName: String) { self.groupName = groupName }
-
-    init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "subscriptionGroupConfig")
-        groupName = try r.string("groupName")
-        consumeEnable = r.bool("consumeEnable", default: true)
-        consumeBroadcastEnable = r.bool("consumeBroadcastEnable", default: true)
-        retryQueueNums = try r.int32("retryQueueNums", default: 1)
-        retryMaxTimes = try r.int32("retryMaxTimes", default: 16)
-        notifyConsumerIdsChangedEnable = r.bool("notifyConsumerIdsChangedEnable", default: true)
-        consumeMessageOrderly = r.bool("consumeMessageOrderly", default: false)
-    }
-
-    var json: JSONValue {
-        .object([
-            "groupName": .string(groupName), "consumeEnable": .bool(consumeEnable),
-            "consumeBroadcastEnable": .bool(consumeBroadcastEnable), "retryQueueNums": .int(retryQueueNums),
-            "retryMaxTimes": .int(retryMaxTimes),
-            "notifyConsumerIdsChangedEnable": .bool(notifyConsumerIdsChangedEnable),
-            "consumeFromMinEnable": .bool(true), "consumeMessageOrderly": .bool(consumeMessageOrderly),
-            "brokerId": .int(0), "whichBrokerWhenConsumeSlowly": .int(1),
-        ])
-    }
-}
-
 /// Consumer groups known to the broker, auto-created on first use when allowed, persisted to
-/// `config/subscriptionGroup.json`.
+/// `config/subscriptionGroup.json` (RocketMQ's `SubscriptionGroupWrapper` shape).
 package final class SubscriptionGroupManager: Sendable {
-    private let groups: Mutex<[String: SubscriptionGroupConfig]>
+    /// Groups every RocketMQ broker has (`SubscriptionGroupManager.init`); tools rely on them.
+    package static let builtInGroups = [
+        "TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "SELF_TEST_C_GROUP", "CID_ONS-HTTP-PROXY", "CID_ONSAPI_PULL",
+        "CID_ONSAPI_PERMISSION", "CID_ONSAPI_OWNER",
+    ]
+
+    private struct State {
+        var groups: [String: SubscriptionGroupConfig]
+        var dataVersion: DataVersion
+    }
+
+    private let state: Mutex<State>
     private let path: String
     private let autoCreate: Bool
+    private let clock: WallClock
 
-    package init(configDirectory: String, autoCreate: Bool) throws(CometError) {
+    package init(configDirectory: String, autoCreate: Bool, clock: WallClock = .system) throws(CometError) {
         path = configDirectory + "/subscriptionGroup.json"
         self.autoCreate = autoCreate
+        self.clock = clock
         var table: [String: SubscriptionGroupConfig] = [:]
+        var version = DataVersion(timestamp: clock.nowMillis(), counter: 0)
         if let json = try JSONFile.read(path) {
-            for (name, config) in try JSONObjectReader(json, path).object("subscriptionGroupTable") {
-                table[name] = try SubscriptionGroupConfig(json: config)
-            }
+            let wrapper = try SubscriptionGroupWrapper(json: json)
+            table = wrapper.subscriptionGroupTable
+            version = wrapper.dataVersion
         }
-        groups = Mutex(table)
+        for name in Self.builtInGroups where table[name] == nil {
+            table[name] = SubscriptionGroupConfig(groupName: name)
+        }
+        state = Mutex(State(groups: table, dataVersion: version))
     }
 
     /// The group's settings, creating defaults when auto-creation is on; `nil` otherwise.
@@ -65,32 +45,53 @@ package final class SubscriptionGroupManager: Sendable {
     }
 
     package func group(_ name: String) throws(CometError) -> SubscriptionGroupConfig? {
-        let (config, created) = groups.withLock { groups -> (SubscriptionGroupConfig?, Bool) in
-            if let existing = groups[name] { return (existing, false) }
+        let now = clock.nowMillis()
+        let (config, created) = state.withLock { state -> (SubscriptionGroupConfig?, Bool) in
+            if let existing = state.groups[name] { return (existing, false) }
             guard autoCreate else { return (nil, false) }
             let config = SubscriptionGroupConfig(groupName: name)
-            groups[name] = config
+            state.groups[name] = config
+            state.dataVersion = DataVersion(timestamp: now, counter: state.dataVersion.counter + 1)
             return (config, true)
         }
         if created { try persist() }
         return config
     }
 
-    /// Creates or replaces a group's settings.
+    /// The group's settings if it exists (never creates it).
+    package func existingGroup(_ name: String) -> SubscriptionGroupConfig? { state.withLock { $0.groups[name] } }
+
+    /// Creates or replaces a group's settings (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP).
     package func update(_ config: SubscriptionGroupConfig) throws(CometError) {
-        groups.withLock { $0[config.groupName] = config }
+        let now = clock.nowMillis()
+        state.withLock { state in
+            state.groups[config.groupName] = config
+            state.dataVersion = DataVersion(timestamp: now, counter: state.dataVersion.counter + 1)
+        }
         try persist()
     }
 
+    /// Deletes a group's settings (DELETE_SUBSCRIPTIONGROUP); returns whether it existed.
+    package func delete(_ name: String) throws(CometError) -> Bool {
+        let now = clock.nowMillis()
+        let existed = state.withLock { state in
+            guard state.groups.removeValue(forKey: name) != nil else { return false }
+            state.dataVersion = DataVersion(timestamp: now, counter: state.dataVersion.counter + 1)
+            return true
+        }
+        if existed { try persist() }
+        return existed
+    }
+
     /// All group names.
-    package var names: [String] { groups.withLock { $0.keys.sorted() } }
+    package var names: [String] { state.withLock { $0.groups.keys.sorted() } }
+
+    /// Every group and the table's data version (GET_ALL_SUBSCRIPTIONGROUP_CONFIG).
+    package var snapshot: SubscriptionGroupWrapper {
+        state.withLock { SubscriptionGroupWrapper(subscriptionGroupTable: $0.groups, dataVersion: $0.dataVersion) }
+    }
 
     private func persist() throws(CometError) {
-        let snapshot = groups.withLock { $0 }
-        try JSONFile.write(
-            .object([
-                "subscriptionGroupTable": .object(snapshot.mapValues(\.json)),
-                "dataVersion": DataVersion(timestamp: 0, counter: Int64(snapshot.count)).json,
-            ]), to: path)
+        try JSONFile.write(snapshot.json, to: path)
     }
 }

@@ -32,7 +32,8 @@ extension BrokerProcessor {
             }
             try controller.ensureRetryTopic(for: consumer.groupName)
             let changed = controller.consumers.register(
-                consumer, clientId: data.clientID, connection: connection, now: now, language: request.language)
+                consumer, clientId: data.clientID, connection: connection, now: now, language: request.language,
+                version: request.version)
             if changed {
                 controller.logger.info(
                     "consumer joined",
@@ -44,7 +45,9 @@ extension BrokerProcessor {
             }
         }
         for group in data.producerGroups {
-            controller.producers.register(group: group, clientId: data.clientID, connection: connection, now: now)
+            controller.producers.register(
+                group: group, clientId: data.clientID, connection: connection, now: now, language: request.language,
+                version: request.version)
         }
         return .response(to: request)
     }

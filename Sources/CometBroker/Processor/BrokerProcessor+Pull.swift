@@ -45,6 +45,12 @@ extension BrokerProcessor {
         }
 
         let (code, nextBeginOffset) = Self.pullOutcome(result, requestedOffset: header.queueOffset)
+        if code == .success || !(allowSuspend && header.sysFlag.contains(.suspend)) {
+            controller.stats.recordGet(
+                group: header.consumerGroup, topic: header.topic,
+                messages: code == .success ? result.messages.count : 0,
+                bytes: code == .success ? result.totalSize : 0)
+        }
         if code == .pullNotFound && allowSuspend && header.sysFlag.contains(.suspend) {
             let hold: Duration =
                 configuration.longPollingEnabled
@@ -93,6 +99,9 @@ extension BrokerProcessor {
             topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
         let (code, nextBeginOffset) = Self.pullOutcome(result, requestedOffset: header.queueOffset)
         if code == .pullNotFound && header.sysFlag.contains(.suspend) { return false }
+        controller.stats.recordGet(
+            group: header.consumerGroup, topic: header.topic, messages: code == .success ? result.messages.count : 0,
+            bytes: code == .success ? result.totalSize : 0)
         if header.sysFlag.contains(.commitOffset) && header.commitOffset >= 0 {
             controller.offsets.commit(
                 group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)

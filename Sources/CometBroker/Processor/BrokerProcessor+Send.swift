@@ -22,6 +22,10 @@ extension BrokerProcessor {
         var request: RemotingCommand
         var queueId: Int32
         var messages: [StoredMessage]
+        /// The topic stored to (after retry/DLQ routing), for statistics.
+        var topic: String
+        /// Body bytes stored, for statistics.
+        var bytes: Int
 
         /// The answer for stored messages.
         func response(messages appended: [AppendedMessage], status: PutMessageStatus) -> RemotingCommand {
@@ -49,11 +53,14 @@ extension BrokerProcessor {
             return .response(to: request, code: .systemError, remark: "send could not be prepared")
         case .store(let plan):
             let result: PutMessageResult
+            let started = ContinuousClock.now
             do {
                 result = try await store.putMessages(plan.messages)
             } catch {
+                controller.stats.recordPutFailure()
                 return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
             }
+            recordPut(plan, stored: result.messages.count, since: started)
             return plan.response(messages: result.messages, status: result.status)
         }
     }
@@ -78,20 +85,33 @@ extension BrokerProcessor {
             return true
         }
         let appended: [AppendedMessage]
+        let started = ContinuousClock.now
         do {
             appended = try store.appendMessages(plan.messages)
         } catch {
+            controller.stats.recordPutFailure()
             responder.respond(.response(to: request, code: Self.responseCode(for: error), remark: error.message))
             return true
         }
-        store.whenFlushed(appended) { outcome in
+        store.whenFlushed(appended) { [self] outcome in
             switch outcome {
-            case .success(let status): responder.respond(plan.response(messages: appended, status: status))
+            case .success(let status):
+                recordPut(plan, stored: appended.count, since: started)
+                responder.respond(plan.response(messages: appended, status: status))
             case .failure(let error):
+                controller.stats.recordPutFailure()
                 responder.respond(.response(to: request, code: Self.responseCode(for: error), remark: error.message))
             }
         }
         return true
+    }
+
+    /// Feeds a stored send to the statistics (count, bytes, time to stored and flushed as configured).
+    private func recordPut(_ plan: SendPlan, stored: Int, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        controller.stats.recordPut(
+            topic: plan.topic, messages: stored, bytes: plan.bytes,
+            latencyMillis: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// Everything a send does before storing: header, permissions, topic, queue, properties,
@@ -214,7 +234,10 @@ extension BrokerProcessor {
         } catch {
             return .answer(.response(to: request, code: .messageIllegal, remark: error.message))
         }
-        return .store(SendPlan(request: request, queueId: queueId, messages: toStore))
+        return .store(
+            SendPlan(
+                request: request, queueId: queueId, messages: toStore, topic: topic,
+                bytes: toStore.reduce(0) { $0 + $1.body.readableBytes }))
     }
 
     /// Topics producers may not write to directly.

@@ -92,6 +92,7 @@ extension BrokerProcessor {
         } catch {
             return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
         }
+        controller.stats.recordSendBack(group: header.group, topic: failed.topic)
         controller.logger.debug(
             "message sent back", metadata: ["group": "\(header.group)", "decision": "\(decision)", "to": "\(topic)"])
         return .response(to: request, code: .success)

@@ -39,6 +39,32 @@ package struct BrokerProcessor: RequestProcessor {
         case .invokeBrokerToResetOffset: return try resetOffset(request, store: store)
         case .consumerSendMsgBack: return try await consumerSendMsgBack(request, store: store)
         case .endTransaction: return try await endTransaction(request, store: store)
+        case .checkClientConfig: return try checkClientConfig(request)
+        case .updateAndCreateSubscriptionGroup: return try updateSubscriptionGroup(request)
+        case .getAllSubscriptionGroupConfig: return allSubscriptionGroups(request)
+        case .deleteSubscriptionGroup: return try deleteSubscriptionGroup(request)
+        case .getAllConsumerOffset: return allConsumerOffsets(request)
+        case .getAllDelayOffset: return allDelayOffsets(request)
+        case .getBrokerRuntimeInfo: return runtimeInfo(request, store: store)
+        case .getTopicStatsInfo: return try topicStats(request, store: store)
+        case .getConsumeStats: return try consumeStats(request, store: store)
+        case .getBrokerConsumeStats: return try brokerConsumeStats(request, store: store)
+        case .viewBrokerStatsData: return try viewBrokerStats(request)
+        case .queryConsumeTimeSpan: return try consumeTimeSpan(request, store: store)
+        case .getConsumerConnectionList: return try consumerConnections(request)
+        case .getProducerConnectionList: return try producerConnections(request)
+        case .queryTopicConsumeByWho: return try topicConsumedBy(request)
+        case .invokeBrokerToGetConsumerStatus: return try await consumerStatus(request)
+        case .consumeMessageDirectly:
+            return try await consumeMessageDirectly(request, connection: connection, store: store)
+        case .cloneGroupOffset: return try cloneGroupOffset(request)
+        case .queryCorrectionOffset: return try queryCorrectionOffset(request, store: store)
+        case .getBrokerConfig: return brokerConfig(request)
+        case .updateBrokerConfig: return try updateBrokerConfig(request)
+        case .getSystemTopicListFromBroker: return systemTopics(request)
+        case .deleteExpiredCommitLog, .cleanExpiredConsumeQueue: return await deleteExpiredFiles(request, store: store)
+        case .sendReplyMessage, .sendReplyMessageV2:
+            return try await sendReplyMessage(request, connection: connection, store: store)
         default:
             return .response(
                 to: request, code: .requestCodeNotSupported,

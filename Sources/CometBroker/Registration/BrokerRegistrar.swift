@@ -23,8 +23,13 @@ struct BrokerRegistrar: Sendable {
         guard let address = controller.address else { return }
         let configuration = controller.configuration
         let topics = controller.topics.snapshot
-        let body = RegisterBrokerBody(topicConfigTable: topics.topicConfigTable, dataVersion: topics.dataVersion)
-            .encoded()
+        var table = topics.topicConfigTable
+        // A broker without read or write permission reports it on every topic (RocketMQ
+        // `registerBrokerAll`), so clients stop sending to (or pulling from) it.
+        if !configuration.brokerPermission.contains(.read) || !configuration.brokerPermission.contains(.write) {
+            for name in table.keys { table[name]?.perm = configuration.brokerPermission }
+        }
+        let body = RegisterBrokerBody(topicConfigTable: table, dataVersion: topics.dataVersion).encoded()
         let header = RegisterBrokerRequestHeader(
             brokerName: configuration.brokerName, brokerAddr: address, clusterName: configuration.clusterName,
             haServerAddr: address, brokerId: configuration.brokerId,

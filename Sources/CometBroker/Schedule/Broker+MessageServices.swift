@@ -7,6 +7,7 @@ extension Broker {
         to group: inout ThrowingDiscardingTaskGroup<any Error>, store: MessageStore
     ) throws(CometError) {
         let schedule = try ScheduleMessageService(controller: controller, store: store)
+        controller.didStart(schedule: schedule)
         let timer = try TimerMessageService(controller: controller, store: store)
         let transactions = controller.transactions
         group.addTask { await schedule.run() }

@@ -37,6 +37,9 @@ package final class ScheduleMessageService: Sendable {
         unguarded = Mutex(Set(1...max(1, controller.scheduler.levels.maxLevel)))
     }
 
+    /// Every level's next offset (GET_ALL_DELAY_OFFSET).
+    package var offsetTable: [Int32: Int64] { offsets.withLock { $0 } }
+
     /// The saved next offset of a level's queue.
     package func offset(level: Int32) -> Int64 { offsets.withLock { $0[level] ?? 0 } }
 

@@ -45,6 +45,8 @@ package final class TopicConfigManager: Sendable {
             TopicConfig(
                 topicName: configuration.brokerName, readQueueNums: 1, writeQueueNums: 1,
                 perm: configuration.brokerPermission),
+            // Request-reply: repliers send here; the broker pushes each reply to its requester.
+            TopicConfig(topicName: configuration.clusterName + "_REPLY_TOPIC", readQueueNums: 1, writeQueueNums: 1),
         ]
         if configuration.autoCreateTopicEnable {
             system.append(
@@ -125,6 +127,13 @@ package final class TopicConfigManager: Sendable {
         }
         if existed { try persist() }
         return existed
+    }
+
+    /// Bumps the data version without changing a topic, so name servers take the queue data again
+    /// (the broker's permission changed).
+    package func touch() throws(CometError) {
+        state.withLock { bump(&$0) }
+        try persist()
     }
 
     private func bump(_ state: inout State) {

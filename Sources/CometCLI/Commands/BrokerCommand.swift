@@ -45,7 +45,7 @@ struct BrokerCommand: AsyncParsableCommand {
             logger.warning("no name server given (--namesrv): clients will not find this broker")
         }
         try await exitOnFailure {
-            let broker = try Broker(configuration: configuration, logger: logger)
+            let broker = try Broker(configuration: configuration, configFile: self.broker.config, logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
             if let grpc {
                 let endpoint = GRPCEndpoint(

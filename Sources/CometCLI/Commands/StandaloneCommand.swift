@@ -43,13 +43,15 @@ struct StandaloneCommand: AsyncParsableCommand {
                     kvConfigPath: brokerConfiguration.dataDirectory + "/namesrv/kvConfig.json",
                     tls: brokerConfiguration.tls),
                 logger: Logger(label: "comet.namesrv"))
+            let configFile = broker.config
             let grpc: GRPCEndpointConfiguration? =
                 noGrpc
                 ? nil : GRPCEndpointConfiguration(listen: grpc, advertisedHost: brokerConfiguration.advertisedHost)
             let service = StandaloneService(nameServer: nameServer, grpc: grpc) { address in
                 var configuration = brokerConfiguration
                 configuration.nameServers = [HostAndPort(host: "127.0.0.1", port: address.port)]
-                return try Broker(configuration: configuration, logger: Logger(label: "comet.broker"))
+                return try Broker(
+                    configuration: configuration, configFile: configFile, logger: Logger(label: "comet.broker"))
             }
             let group = ServiceGroup(
                 configuration: .init(

@@ -28,7 +28,12 @@ struct BrokerOptions: ParsableArguments {
     )
     var advertise: String?
 
-    @Option(help: "A RocketMQ broker.conf (key=value) to read first; unknown keys are reported.")
+    @Option(
+        help: """
+            A RocketMQ broker.conf (java.util.Properties: key=value) to read first; unknown keys are reported. \
+            Settings changed at run time (mqadmin updateBrokerConfig) are written back to it, or to \
+            <data>/config/broker.conf (read at start) when there is no --config.
+            """)
     var config: String?
 
     @Option(help: "Flush mode: async (periodic) or sync (each send waits for the disk, group commit).")
@@ -47,10 +52,13 @@ struct BrokerOptions: ParsableArguments {
     /// The broker configuration from `--config` and the flags; `nameServers` replaces any from the file.
     func configuration(defaultData: String, nameServers: [HostAndPort]?, logger: Logger) throws -> BrokerConfiguration {
         var configuration = BrokerConfiguration(dataDirectory: defaultData)
-        if let config {
-            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
-                throw ValidationError("cannot read --config file \(config)")
+        // Without --config, settings changed at run time (UPDATE_BROKER_CONFIG) live in the data folder.
+        let saved = (data ?? defaultData) + "/config/broker.conf"
+        if let file = config ?? (FileManager.default.fileExists(atPath: saved) ? saved : nil) {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read --config file \(file)")
             }
+            let config = file
             do {
                 for warning in try configuration.apply(properties: text) { logger.warning("\(warning)") }
             } catch {

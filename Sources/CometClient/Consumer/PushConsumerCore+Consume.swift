@@ -69,6 +69,9 @@ extension PushConsumerCore {
     private func consumeOne(_ message: ReceivedMessage, handler: PushConsumer.Handler) async {
         var current = message
         while await handler(current) == .retryLater {
+            // Shutting down: the broker redelivers what was not committed; retrying here would spin,
+            // since every call and sleep fails at once under cancellation.
+            if Task.isCancelled { return }
             if options.model == .broadcasting {
                 logger.warning("broadcast message failed; dropped", metadata: ["msgId": "\(message.messageId)"])
                 return

@@ -27,6 +27,8 @@ final class ClientInstance: Sendable {
     private let background = Mutex<Task<Void, Never>?>(nil)
     private let heartbeatTriggers: AsyncStream<Void>
     private let heartbeatRequests: AsyncStream<Void>.Continuation
+    /// Brokers a heartbeat has reached (see ``ensureHeartbeat(_:)``).
+    private let heartbeated = Mutex<Set<String>>([])
     private static let instances = Atomic<Int>(0)
     private let routeVersion = Atomic<UInt64>(0)
 
@@ -253,6 +255,17 @@ final class ClientInstance: Sendable {
         }
     }
 
+    /// Sends the heartbeat to `address` now unless one already reached it (request-reply needs the
+    /// broker to know this client as a producer before the first request leaves).
+    func ensureHeartbeat(_ address: String?) async {
+        guard let address, heartbeated.withLock({ $0.insert(address).inserted }) else { return }
+        var heartbeat = heartbeatSource()
+        heartbeat.clientID = clientId
+        var request = RemotingCommand.request(.heartBeat, body: heartbeat.encoded())
+        request.language = .other
+        if (try? await call(request, broker: address)) == nil { _ = heartbeated.withLock { $0.remove(address) } }
+    }
+
     /// Sends the current heartbeat to every known broker.
     func sendHeartbeats() async {
         var heartbeat = heartbeatSource()
@@ -266,6 +279,7 @@ final class ClientInstance: Sendable {
                         var request = RemotingCommand.request(.heartBeat, body: body)
                         request.language = .other
                         _ = try await self.call(request, broker: address)
+                        _ = self.heartbeated.withLock { $0.insert(address) }
                     } catch {
                         self.logger.debug("heartbeat failed", metadata: ["broker": "\(address)", "error": "\(error)"])
                     }

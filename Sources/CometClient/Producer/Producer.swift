@@ -44,6 +44,8 @@ public final class Producer: Sendable {
     private let roundRobin = Atomic<Int>(Int.random(in: 0..<1000))
     private let running = Atomic<Bool>(false)
     let inFlight: AsyncLimiter
+    /// Requests waiting for replies (``request(_:timeout:)``).
+    let replies: ReplyTable
     private let publishCache = Mutex<[String: PublishInfo]>([:])
 
     /// Where a topic's messages can go, as of one route version.
@@ -74,10 +76,17 @@ public final class Producer: Sendable {
         self.options = options
         self.inFlight = AsyncLimiter(limit: max(1, options.maxInFlight))
         let groupName = group
+        let replies = ReplyTable()
+        self.replies = replies
         instance = ClientInstance(
             configuration: configuration, logger: logger,
             heartbeat: { HeartbeatData(clientID: "", producerGroups: [groupName]) },
-            onServerRequest: onServerRequest)
+            onServerRequest: { request, connection in
+                guard request.requestCode == .pushReplyMessageToClient else {
+                    return await onServerRequest(request, connection)
+                }
+                return replies.handlePush(request, arrivedAt: WallClock.system.nowMillis())
+            })
         ids = MessageIDGenerator(ip: configuration.clientIP ?? ClientInstance.localIPv4())
     }
 

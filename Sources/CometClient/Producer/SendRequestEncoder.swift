@@ -15,8 +15,12 @@ struct PreparedSend {
 
     var isBatch: Bool { messages.count > 1 }
 
-    /// SEND_BATCH_MESSAGE for several messages, else SEND_MESSAGE_V2.
-    var code: RequestCode { isBatch ? .sendBatchMessage : .sendMessageV2 }
+    /// SEND_BATCH_MESSAGE for several messages, SEND_REPLY_MESSAGE_V2 for a reply (`MSG_TYPE=reply`,
+    /// which the broker pushes to its requester), else SEND_MESSAGE_V2.
+    var code: RequestCode {
+        if isBatch { return .sendBatchMessage }
+        return messages[0].properties[MessagePropertyKey.messageType] == "reply" ? .sendReplyMessageV2 : .sendMessageV2
+    }
 
     /// The message id a ``SendResult`` reports: the unique id, comma-separated for batches.
     var messageId: String { uniqueIds.count == 1 ? uniqueIds[0] : uniqueIds.joined(separator: ",") }

@@ -1,8 +1,10 @@
 package import CometCore
+import NIOCore
 
 /// A strict-enough JSON parser over raw bytes, with the leniencies RocketMQ peers need:
-/// surrounding whitespace (the C++ client ends its JSON with `\n`) and unquoted numeric object keys
-/// (fastjson's output for `Map<Long, String>` to old clients).
+/// surrounding whitespace (the C++ client ends its JSON with `\n`), unquoted numeric object keys
+/// (fastjson's output for `Map<Long, String>` to old clients) and object keys (fastjson's output for
+/// `Map<MessageQueue, …>`, kept as the key object's compact JSON text).
 package struct JSONParser {
     /// Deeper nesting is rejected so hostile input cannot exhaust the stack.
     package static let maxDepth = 64
@@ -110,6 +112,13 @@ package struct JSONParser {
             switch bytes[index] {
             case UInt8(ascii: "\""): key = try parseString()
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): key = try parseNumber()
+            case UInt8(ascii: "{"):
+                // fastjson writes a map keyed by a bean (`Map<MessageQueue, …>`) with the bean
+                // itself as the key; it becomes the bean's compact JSON text, the same string a
+                // peer that quotes such keys sends.
+                let object = try parseObject()
+                var text = JSONWriter.encode(object)
+                key = text.readString(length: text.readableBytes) ?? ""
             default: throw error("expected an object key")
             }
             skipWhitespace()

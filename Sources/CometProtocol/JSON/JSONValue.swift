@@ -11,6 +11,11 @@ package enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// A map whose keys are not strings, written as fastjson writes `Map<MessageQueue, …>` or
+    /// `Map<Integer, …>`: each key bare (`{0:5}`, `{{"brokerName":"b",…}:{…}}`), which is not
+    /// standard JSON but what Java RocketMQ tools parse. Parsing yields `.object` with each key as
+    /// its text.
+    case keyedObject([JSONMapEntry])
 
     /// The value as text: strings as-is, numbers and booleans as their literal; `nil` otherwise.
     package var stringValue: String? {
@@ -71,4 +76,28 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     package init(stringLiteral value: String) { self = .string(value) }
     package init(integerLiteral value: Int64) { self = .number(String(value)) }
     package init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+/// One entry of a ``JSONValue/keyedObject(_:)``.
+package struct JSONMapEntry: Sendable, Hashable {
+    package var key: JSONValue
+    package var value: JSONValue
+
+    package init(_ key: JSONValue, _ value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+extension JSONValue {
+    /// A JSON number for a double, in Java's shortest form (`0.0`, `12.5`).
+    package static func double(_ value: Double) -> JSONValue {
+        guard value.isFinite else { return .number("0.0") }
+        return .number("\(value)")
+    }
+
+    /// A map keyed by integers, written fastjson's way with bare keys (`{0:5,1:9}`), sorted by key.
+    package static func intKeyed<K: BinaryInteger, V>(_ map: [K: V], _ value: (V) -> JSONValue) -> JSONValue {
+        .keyedObject(map.keys.sorted().map { JSONMapEntry(.int($0), value(map[$0]!)) })
+    }
 }

@@ -26,6 +26,15 @@ package enum JSONWriter {
                 write(members[key]!, into: &buffer)
             }
             buffer.writeInteger(UInt8(ascii: "}"))
+        case .keyedObject(let entries):
+            buffer.writeInteger(UInt8(ascii: "{"))
+            for (i, entry) in entries.enumerated() {
+                if i > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                write(entry.key, into: &buffer)
+                buffer.writeInteger(UInt8(ascii: ":"))
+                write(entry.value, into: &buffer)
+            }
+            buffer.writeInteger(UInt8(ascii: "}"))
         }
     }
 

@@ -1,0 +1,61 @@
+import CometCore
+import CometStore
+
+extension BrokerConfiguration {
+    /// Keys UPDATE_BROKER_CONFIG may never change (RocketMQ's default `configBlackList` plus the
+    /// paths Comet derives everything from).
+    static let updateBlackList: Set<String> = [
+        "configBlackList", "brokerConfigPath", "rocketmqHome", "storePathRootDir",
+    ]
+
+    /// Keys whose new value takes effect only after a restart (they shape sockets, files or names
+    /// fixed at start-up); UPDATE_BROKER_CONFIG persists them and says so in its log.
+    static let restartKeys: Set<String> = [
+        "brokerClusterName", "brokerName", "brokerId", "namesrvAddr", "listenPort", "brokerIP1",
+        "mappedFileSizeCommitLog", "mapedFileSizeCommitLog", "mappedFileSizeConsumeQueue", "flushDiskType",
+        "flushIntervalCommitLog", "syncFlushTimeout", "deleteWhen", "fileReservedTime", "diskMaxUsedSpaceRatio",
+        "messageIndexEnable", "checkCRCOnRecover", "maxTransferBytesOnMessageInMemory",
+        "maxTransferCountOnMessageInMemory", "messageDelayLevel", "timerWheelEnable", "timerMaxDelaySec",
+        "transactionCheckInterval", "transactionTimeOut", "transactionCheckMax", "brokerRole",
+        "registerNameServerPeriod", "flushConsumerOffsetInterval", "defaultTopicQueueNums",
+        "autoCreateSubscriptionGroup", "maxMessageSize",
+    ]
+
+    /// Every setting as RocketMQ's key and its value text (GET_BROKER_CONFIG, the persisted file).
+    package var properties: [(key: String, value: String)] {
+        func millis(_ d: Duration) -> String {
+            String(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+        }
+        return [
+            ("brokerClusterName", clusterName), ("brokerName", brokerName), ("brokerId", String(brokerId)),
+            ("namesrvAddr", nameServers.map(\.description).joined(separator: ";")),
+            ("listenPort", String(listen.port)), ("brokerIP1", advertisedHost ?? ""),
+            ("storePathRootDir", dataDirectory), ("storePathCommitLog", dataDirectory + "/commitlog"),
+            ("mappedFileSizeCommitLog", String(store.commitLogSegmentSize)),
+            ("mappedFileSizeConsumeQueue", String(store.consumeQueueEntriesPerSegment * 20)),
+            ("flushDiskType", store.flushMode == .sync ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
+            ("flushIntervalCommitLog", millis(store.asyncFlushInterval)),
+            ("syncFlushTimeout", millis(store.syncFlushTimeout)), ("brokerRole", "ASYNC_MASTER"),
+            ("autoCreateTopicEnable", String(autoCreateTopicEnable)),
+            ("autoCreateSubscriptionGroup", String(autoCreateSubscriptionGroup)),
+            ("defaultTopicQueueNums", String(defaultTopicQueueNums)),
+            ("deleteWhen", store.deleteWhenHours.sorted().map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ";")),
+            ("fileReservedTime", String(store.fileReservedTime.components.seconds / 3600)),
+            ("maxMessageSize", String(store.maxMessageSize)),
+            ("diskMaxUsedSpaceRatio", String(Int((store.diskMaxUsedSpaceRatio * 100).rounded()))),
+            ("messageIndexEnable", String(store.indexEnabled)),
+            ("checkCRCOnRecover", String(store.verifyCRCOnRecovery)),
+            ("longPollingEnable", String(longPollingEnabled)), ("shortPollingTimeMills", millis(shortPollingTime)),
+            ("brokerPermission", String(brokerPermission.rawValue)),
+            ("registerNameServerPeriod", millis(registerInterval)),
+            ("flushConsumerOffsetInterval", millis(offsetFlushInterval)),
+            ("maxTransferBytesOnMessageInMemory", String(store.maxTransferBytesInMemory)),
+            ("maxTransferCountOnMessageInMemory", String(store.maxTransferCountInMemory)),
+            ("messageDelayLevel", messageDelayLevel), ("timerWheelEnable", String(timerWheelEnabled)),
+            ("timerMaxDelaySec", String(timerMaxDelay.components.seconds)),
+            ("transactionCheckInterval", millis(transactionCheckInterval)),
+            ("transactionTimeOut", millis(transactionTimeout)), ("transactionCheckMax", String(transactionCheckMax)),
+            ("enablePropertyFilter", "true"), ("configBlackList", "configBlackList;brokerConfigPath"),
+        ]
+    }
+}
