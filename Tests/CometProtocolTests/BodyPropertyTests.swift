@@ -8,7 +8,10 @@ let allBodyTypes: [any (JSONBody & Equatable).Type] = [
     ClusterInfo.self, TopicList.self, KVTable.self, HeartbeatData.self, ConsumerData.self, SubscriptionData.self,
     ConsumerListBody.self, MessageQueue.self, LockBatchRequestBody.self, LockBatchResponseBody.self,
     TopicConfigSerializeWrapper.self, TopicConfig.self, DataVersion.self, RegisterBrokerBody.self, QueueData.self,
-    BrokerData.self, TopicRouteData.self,
+    BrokerData.self, TopicRouteData.self, SubscriptionGroupConfig.self, SubscriptionGroupWrapper.self, TopicOffset.self,
+    OffsetWrapper.self, ClientConnection.self, ConsumerConnection.self, ProducerConnection.self,
+    CheckClientRequestBody.self, BrokerStatsItem.self, BrokerStatsData.self, QueueTimeSpan.self,
+    QueryConsumeTimeSpanBody.self,
 ]
 
 @Suite("Body round-trip properties")

@@ -16,7 +16,13 @@ let allHeaderTypes: [any (CommandHeader & Equatable).Type] = [
     ConsumerGroupHeader.self, UnregisterClientRequestHeader.self, GetConsumerRunningInfoRequestHeader.self,
     CreateTopicRequestHeader.self, DeleteTopicRequestHeader.self, EndTransactionRequestHeader.self,
     CheckTransactionStateRequestHeader.self, PutKVConfigRequestHeader.self, KVConfigKeyRequestHeader.self,
-    GetKVConfigResponseHeader.self, GetKVListByNamespaceRequestHeader.self,
+    GetKVConfigResponseHeader.self, GetKVListByNamespaceRequestHeader.self, TopicRequestHeader.self,
+    GetConsumeStatsRequestHeader.self, ProducerGroupHeader.self, DeleteSubscriptionGroupRequestHeader.self,
+    CloneGroupOffsetRequestHeader.self, QueryCorrectionOffsetHeader.self,
+    ConsumeMessageDirectlyResultRequestHeader.self,
+    GetConsumerStatusRequestHeader.self, QueryConsumeTimeSpanRequestHeader.self, ViewBrokerStatsDataRequestHeader.self,
+    GetConsumeStatsInBrokerHeader.self, GetTopicsByClusterRequestHeader.self, ConfigVersionResponseHeader.self,
+    QueryDataVersionRequestHeader.self, ReplyMessageRequestHeader.self,
 ]
 
 /// Arbitrary pools: strings from all of Unicode's planes (control characters, quotes and

@@ -7,7 +7,10 @@ import Logging
 extension BrokerProcessor {
     /// GET_ALL_CONSUMER_OFFSET (43): the whole offset table, as a slave copies it.
     func allConsumerOffsets(_ request: RemotingCommand) -> RemotingCommand {
-        .response(to: request, body: ConsumerOffsetSerializeWrapper(offsetTable: controller.offsets.table).encoded())
+        .response(
+            to: request,
+            body: ConsumerOffsetSerializeWrapper(offsetTable: controller.offsets.table.mapValues { IntKeyedMap($0) })
+                .encoded())
     }
 
     /// GET_ALL_DELAY_OFFSET (45): the delay-level service's progress per level.
@@ -15,7 +18,8 @@ extension BrokerProcessor {
         guard let schedule = controller.schedule else {
             return .response(to: request, code: .systemError, remark: "the delay-level service is not running")
         }
-        return .response(to: request, body: DelayOffsetSerializeWrapper(offsetTable: schedule.offsetTable).encoded())
+        return .response(
+            to: request, body: DelayOffsetSerializeWrapper(offsetTable: IntKeyedMap(schedule.offsetTable)).encoded())
     }
 
     /// CLONE_GROUP_OFFSET (314): copies `srcGroup`'s offsets on the topic over `destGroup`'s.
@@ -58,6 +62,6 @@ extension BrokerProcessor {
         for (queueId, offset) in controller.offsets.offsets(group: header.compareGroup, topic: header.topic) {
             if let floor = minimum[queueId], offset < floor { result[queueId] = .max }
         }
-        return .response(to: request, body: QueryCorrectionOffsetBody(correctionOffsets: result).encoded())
+        return .response(to: request, body: QueryCorrectionOffsetBody(correctionOffsets: IntKeyedMap(result)).encoded())
     }
 }

@@ -66,10 +66,12 @@ extension BrokerProcessor {
                     metadata: ["group": "\(header.group)", "client": "\(channel.clientId)"])
                 continue
             }
-            table[channel.clientId] = status.messageQueueTable
+            table[channel.clientId] = status.messageQueueTable.entries
         }
         return .response(
-            to: request, body: GetConsumerStatusBody(messageQueueTable: [:], consumerTable: table).encoded())
+            to: request,
+            body: GetConsumerStatusBody(messageQueueTable: [:], consumerTable: table.mapValues { QueueKeyedMap($0) })
+                .encoded())
     }
 
     /// CONSUME_MESSAGE_DIRECTLY (309): hands a stored message (by offset message id) to one live

@@ -16,10 +16,7 @@ extension BrokerProcessor {
     ) async throws
         -> RemotingCommand
     {
-        let fields = HeaderFields(request.extFields)
-        let header =
-            request.requestCode == .sendReplyMessageV2
-            ? try SendMessageRequestHeader(v2Fields: fields) : try SendMessageRequestHeader(fields: fields)
+        let header = try SendMessageRequestHeader(request: request)
         let configuration = controller.configuration
         guard let body = request.body else {
             return .response(to: request, code: .messageIllegal, remark: "the message body is empty")

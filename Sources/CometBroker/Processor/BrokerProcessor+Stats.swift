@@ -60,7 +60,7 @@ extension BrokerProcessor {
                 MessageQueue(topic: header.topic, brokerName: controller.configuration.brokerName, queueId: queueId)] =
                 TopicOffset(minOffset: minOffset, maxOffset: maxOffset, lastUpdateTimestamp: last)
         }
-        return .response(to: request, body: TopicStatsTable(offsetTable: table).encoded())
+        return .response(to: request, body: TopicStatsTable(offsetTable: QueueKeyedMap(table)).encoded())
     }
 
     /// The stats of `group` on `topic`, or `nil` when the topic has no configuration or the group is
@@ -84,7 +84,8 @@ extension BrokerProcessor {
             table[MessageQueue(topic: topic, brokerName: controller.configuration.brokerName, queueId: queueId)] =
                 OffsetWrapper(brokerOffset: brokerOffset, consumerOffset: consumerOffset, lastTimestamp: last)
         }
-        return ConsumeStats(offsetTable: table, consumeTps: controller.stats.groupGetTps(group: group, topic: topic))
+        return ConsumeStats(
+            offsetTable: QueueKeyedMap(table), consumeTps: controller.stats.groupGetTps(group: group, topic: topic))
     }
 
     /// GET_CONSUME_STATS (208): a group's committed offsets against each queue's max, with its
@@ -98,7 +99,7 @@ extension BrokerProcessor {
                 let stats = consumeStats(
                     group: header.consumerGroup, topic: topic, store: store, queues: \.readQueueNums)
             else { continue }
-            total.offsetTable.merge(stats.offsetTable) { a, _ in a }
+            total.offsetTable.entries.merge(stats.offsetTable.entries) { a, _ in a }
             total.consumeTps += stats.consumeTps
         }
         return .response(to: request, body: total.encoded())

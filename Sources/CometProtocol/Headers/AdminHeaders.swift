@@ -6,8 +6,6 @@ package import CometCore
 package struct TopicRequestHeader: CommandHeader, Equatable {
     package var topic: String
     package init(topic: String) { self.topic = topic }
-    package init(fields: HeaderFields) throws(CometError) { topic = try fields.string("topic") }
-    package func write(into fields: inout [String: String]) { fields["topic"] = topic }
 }
 
 /// GET_CONSUME_STATS (208): a blank topic means every topic the group has offsets for.
@@ -18,22 +16,13 @@ package struct GetConsumeStatsRequestHeader: CommandHeader, Equatable {
         self.consumerGroup = consumerGroup
         self.topic = topic
     }
-    package init(fields: HeaderFields) throws(CometError) {
-        consumerGroup = try fields.string("consumerGroup")
-        topic = fields.optionalString("topic").flatMap { $0.isEmpty ? nil : $0 }
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["consumerGroup"] = consumerGroup
-        fields.set("topic", topic)
-    }
+    package mutating func didDecode() throws(CometError) { if topic?.isEmpty == true { topic = nil } }
 }
 
 /// GET_PRODUCER_CONNECTION_LIST (204).
 package struct ProducerGroupHeader: CommandHeader, Equatable {
     package var producerGroup: String
     package init(producerGroup: String) { self.producerGroup = producerGroup }
-    package init(fields: HeaderFields) throws(CometError) { producerGroup = try fields.string("producerGroup") }
-    package func write(into fields: inout [String: String]) { fields["producerGroup"] = producerGroup }
 }
 
 /// DELETE_SUBSCRIPTIONGROUP (207).
@@ -44,14 +33,7 @@ package struct DeleteSubscriptionGroupRequestHeader: CommandHeader, Equatable {
         self.groupName = groupName
         self.removeOffset = removeOffset
     }
-    package init(fields: HeaderFields) throws(CometError) {
-        groupName = try fields.string("groupName")
-        removeOffset = try fields.optionalBool("removeOffset") ?? false
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["groupName"] = groupName
-        fields.set("removeOffset", removeOffset)
-    }
+    package static let fieldDefaults = ["removeOffset": "false"]
 }
 
 /// CLONE_GROUP_OFFSET (314).
@@ -66,40 +48,20 @@ package struct CloneGroupOffsetRequestHeader: CommandHeader, Equatable {
         self.topic = topic
         self.offline = offline
     }
-    package init(fields: HeaderFields) throws(CometError) {
-        srcGroup = try fields.string("srcGroup")
-        destGroup = try fields.string("destGroup")
-        topic = fields.optionalString("topic").flatMap { $0.isEmpty ? nil : $0 }
-        offline = try fields.optionalBool("offline") ?? false
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["srcGroup"] = srcGroup
-        fields["destGroup"] = destGroup
-        fields.set("topic", topic)
-        fields.set("offline", offline)
-    }
+    package static let fieldDefaults = ["offline": "false"]
+    package mutating func didDecode() throws(CometError) { if topic?.isEmpty == true { topic = nil } }
 }
 
 /// QUERY_CORRECTION_OFFSET (308).
 package struct QueryCorrectionOffsetHeader: CommandHeader, Equatable {
-    package var topic: String
-    package var compareGroup: String
     /// Comma-separated groups to leave out.
     package var filterGroups: String?
+    package var compareGroup: String
+    package var topic: String
     package init(topic: String, compareGroup: String, filterGroups: String? = nil) {
         self.topic = topic
         self.compareGroup = compareGroup
         self.filterGroups = filterGroups
-    }
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        compareGroup = try fields.string("compareGroup")
-        filterGroups = fields.optionalString("filterGroups")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields["compareGroup"] = compareGroup
-        fields.set("filterGroups", filterGroups)
     }
 }
 
@@ -115,18 +77,6 @@ package struct ConsumeMessageDirectlyResultRequestHeader: CommandHeader, Equatab
         self.msgId = msgId
         self.brokerName = brokerName
     }
-    package init(fields: HeaderFields) throws(CometError) {
-        consumerGroup = try fields.string("consumerGroup")
-        clientId = fields.optionalString("clientId")
-        msgId = fields.optionalString("msgId")
-        brokerName = fields.optionalString("brokerName")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["consumerGroup"] = consumerGroup
-        fields.set("clientId", clientId)
-        fields.set("msgId", msgId)
-        fields.set("brokerName", brokerName)
-    }
 }
 
 /// INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223) and GET_CONSUMER_STATUS_FROM_CLIENT (221).
@@ -140,16 +90,6 @@ package struct GetConsumerStatusRequestHeader: CommandHeader, Equatable {
         self.group = group
         self.clientAddr = clientAddr
     }
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        group = try fields.string("group")
-        clientAddr = fields.optionalString("clientAddr")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields["group"] = group
-        fields.set("clientAddr", clientAddr)
-    }
 }
 
 /// QUERY_CONSUME_TIME_SPAN (303).
@@ -159,44 +99,6 @@ package struct QueryConsumeTimeSpanRequestHeader: CommandHeader, Equatable {
     package init(topic: String, group: String) {
         self.topic = topic
         self.group = group
-    }
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        group = try fields.string("group")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields["group"] = group
-    }
-}
-
-/// QUERY_CONSUME_QUEUE (321).
-package struct QueryConsumeQueueRequestHeader: CommandHeader, Equatable {
-    package var topic: String
-    package var queueId: Int32
-    package var index: Int64
-    package var count: Int32
-    package var consumerGroup: String?
-    package init(topic: String, queueId: Int32, index: Int64, count: Int32, consumerGroup: String? = nil) {
-        self.topic = topic
-        self.queueId = queueId
-        self.index = index
-        self.count = count
-        self.consumerGroup = consumerGroup
-    }
-    package init(fields: HeaderFields) throws(CometError) {
-        topic = try fields.string("topic")
-        queueId = try fields.optionalInt32("queueId") ?? 0
-        index = try fields.optionalInt64("index") ?? 0
-        count = try fields.optionalInt32("count") ?? 0
-        consumerGroup = fields.optionalString("consumerGroup")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["topic"] = topic
-        fields.set("queueId", queueId)
-        fields.set("index", index)
-        fields.set("count", count)
-        fields.set("consumerGroup", consumerGroup)
     }
 }
 
@@ -210,14 +112,6 @@ package struct ViewBrokerStatsDataRequestHeader: CommandHeader, Equatable {
         self.statsName = statsName
         self.statsKey = statsKey
     }
-    package init(fields: HeaderFields) throws(CometError) {
-        statsName = try fields.string("statsName")
-        statsKey = try fields.string("statsKey")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["statsName"] = statsName
-        fields["statsKey"] = statsKey
-    }
 }
 
 /// GET_BROKER_CONSUME_STATS (317).
@@ -225,33 +119,19 @@ package struct GetConsumeStatsInBrokerHeader: CommandHeader, Equatable {
     /// Only ordered topics.
     package var isOrder: Bool
     package init(isOrder: Bool) { self.isOrder = isOrder }
-    package init(fields: HeaderFields) throws(CometError) { isOrder = try fields.optionalBool("isOrder") ?? false }
-    package func write(into fields: inout [String: String]) { fields.set("isOrder", isOrder) }
-}
-
-/// RESUME_CHECK_HALF_MESSAGE (323).
-package struct ResumeCheckHalfMessageRequestHeader: CommandHeader, Equatable {
-    package var msgId: String
-    package init(msgId: String) { self.msgId = msgId }
-    package init(fields: HeaderFields) throws(CometError) { msgId = try fields.string("msgId") }
-    package func write(into fields: inout [String: String]) { fields["msgId"] = msgId }
+    package static let fieldDefaults = ["isOrder": "false"]
 }
 
 /// GET_TOPICS_BY_CLUSTER (224), name server.
 package struct GetTopicsByClusterRequestHeader: CommandHeader, Equatable {
     package var cluster: String
     package init(cluster: String) { self.cluster = cluster }
-    package init(fields: HeaderFields) throws(CometError) { cluster = try fields.string("cluster") }
-    package func write(into fields: inout [String: String]) { fields["cluster"] = cluster }
 }
 
-/// The `version` response field of GET_BROKER_CONFIG (26) and GET_NAMESRV_CONFIG: a DataVersion
-/// as JSON text.
+/// The `version` response field of GET_BROKER_CONFIG (26): a DataVersion as JSON text.
 package struct ConfigVersionResponseHeader: CommandHeader, Equatable {
     package var version: String?
     package init(version: String?) { self.version = version }
-    package init(fields: HeaderFields) throws(CometError) { version = fields.optionalString("version") }
-    package func write(into fields: inout [String: String]) { fields.set("version", version) }
 }
 
 /// QUERY_DATA_VERSION (322) request header, name server; the body is the broker's DataVersion.
@@ -265,17 +145,5 @@ package struct QueryDataVersionRequestHeader: CommandHeader, Equatable {
         self.brokerAddr = brokerAddr
         self.clusterName = clusterName
         self.brokerId = brokerId
-    }
-    package init(fields: HeaderFields) throws(CometError) {
-        brokerName = try fields.string("brokerName")
-        brokerAddr = try fields.string("brokerAddr")
-        clusterName = try fields.string("clusterName")
-        brokerId = try fields.int64("brokerId")
-    }
-    package func write(into fields: inout [String: String]) {
-        fields["brokerName"] = brokerName
-        fields["brokerAddr"] = brokerAddr
-        fields["clusterName"] = clusterName
-        fields.set("brokerId", brokerId)
     }
 }

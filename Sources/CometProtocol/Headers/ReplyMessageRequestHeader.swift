@@ -39,37 +39,5 @@ package struct ReplyMessageRequestHeader: CommandHeader, Equatable {
         storeTimestamp = now
     }
 
-    package init(fields: HeaderFields) throws(CometError) {
-        producerGroup = try fields.string("producerGroup")
-        topic = try fields.string("topic")
-        defaultTopic = try fields.string("defaultTopic")
-        defaultTopicQueueNums = try fields.int32("defaultTopicQueueNums")
-        queueId = try fields.int32("queueId")
-        sysFlag = try fields.int32("sysFlag")
-        bornTimestamp = try fields.int64("bornTimestamp")
-        flag = try fields.int32("flag")
-        properties = fields.optionalString("properties")
-        reconsumeTimes = try fields.optionalInt32("reconsumeTimes")
-        unitMode = try fields.optionalBool("unitMode") ?? false
-        bornHost = try fields.string("bornHost")
-        storeHost = try fields.string("storeHost")
-        storeTimestamp = try fields.int64("storeTimestamp")
-    }
-
-    package func write(into fields: inout [String: String]) {
-        fields["producerGroup"] = producerGroup
-        fields["topic"] = topic
-        fields["defaultTopic"] = defaultTopic
-        fields.set("defaultTopicQueueNums", defaultTopicQueueNums)
-        fields.set("queueId", queueId)
-        fields.set("sysFlag", sysFlag)
-        fields.set("bornTimestamp", bornTimestamp)
-        fields.set("flag", flag)
-        fields.set("properties", properties)
-        fields.set("reconsumeTimes", reconsumeTimes)
-        fields.set("unitMode", unitMode)
-        fields["bornHost"] = bornHost
-        fields["storeHost"] = storeHost
-        fields.set("storeTimestamp", storeTimestamp)
-    }
+    package static let fieldDefaults = ["unitMode": "false"]
 }

@@ -50,10 +50,10 @@ package struct SendMessageRequestHeader: CommandHeader, Equatable {
     ]
 
     /// Reads the header of a SEND_MESSAGE, SEND_BATCH_MESSAGE or SEND_MESSAGE_V2 request; the
-    /// one-letter keys are recognised on SEND_MESSAGE_V2 and on batches (Java sends those with them).
+    /// one-letter keys are recognised on SEND_MESSAGE_V2, SEND_REPLY_MESSAGE_V2 and on batches (Java sends those with them).
     package init(request: RemotingCommand) throws(CometError) {
         let compact =
-            request.requestCode == .sendMessageV2
+            request.requestCode == .sendMessageV2 || request.requestCode == .sendReplyMessageV2
             || (request.requestCode == .sendBatchMessage && request.extFields["a"] != nil)
         self = try Self(fields: request.extFields, wireKeys: compact ? Self.v2Keys : nil)
     }

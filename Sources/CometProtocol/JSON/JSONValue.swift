@@ -88,16 +88,3 @@ package struct JSONMapEntry: Sendable, Hashable {
         self.value = value
     }
 }
-
-extension JSONValue {
-    /// A JSON number for a double, in Java's shortest form (`0.0`, `12.5`).
-    package static func double(_ value: Double) -> JSONValue {
-        guard value.isFinite else { return .number("0.0") }
-        return .number("\(value)")
-    }
-
-    /// A map keyed by integers, written fastjson's way with bare keys (`{0:5,1:9}`), sorted by key.
-    package static func intKeyed<K: BinaryInteger, V>(_ map: [K: V], _ value: (V) -> JSONValue) -> JSONValue {
-        .keyedObject(map.keys.sorted().map { JSONMapEntry(.int($0), value(map[$0]!)) })
-    }
-}

@@ -73,6 +73,7 @@ package struct JSONValueDecoder: Decoder {
             }
             return try map.init(members: members, decoder: self) as! T
         }
+        if let raw = T.self as? any JSONRawValue.Type { return try raw.init(rawJSON: value, path: path) as! T }
         let decoded = try T(from: self)
         guard var body = decoded as? any JSONBody else { return decoded }
         try body.didDecode()

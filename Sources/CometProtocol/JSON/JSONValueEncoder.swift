@@ -31,6 +31,7 @@ package final class JSONValueEncoder: Encoder {
         if let integer = value as? any BinaryInteger { return .number("\(integer)") }
         if let number = value as? any BinaryFloatingPoint { return .number("\(number)") }
         if let map = value as? any JSONIntegerKeyedMap { return .object(try map.jsonMembers(encoder: self)) }
+        if let raw = value as? any JSONRawValue { return raw.rawJSON }
         let encoder = JSONValueEncoder()
         try value.encode(to: encoder)
         return encoder.node.value

@@ -1,7 +1,7 @@
 package import CometCore
 
 /// One window of a statistic (RocketMQ `BrokerStatsItem`).
-package struct BrokerStatsItem: Sendable, Hashable, Codable {
+package struct BrokerStatsItem: JSONBody, Hashable {
     /// Total added in the window.
     package var sum: Int64
     /// `sum` per second over the window.
@@ -15,23 +15,12 @@ package struct BrokerStatsItem: Sendable, Hashable, Codable {
         self.avgpt = avgpt
     }
 
-    init(json: JSONValue?) throws(CometError) {
-        guard let json else {
-            self.init(sum: 0, tps: 0, avgpt: 0)
-            return
-        }
-        let r = try JSONObjectReader(json, "brokerStatsItem")
-        self.init(
-            sum: try r.int64("sum", default: 0), tps: r.members["tps"]?.stringValue.flatMap(Double.init) ?? 0,
-            avgpt: r.members["avgpt"]?.stringValue.flatMap(Double.init) ?? 0)
-    }
-
-    var json: JSONValue { .object(["sum": .int(sum), "tps": .double(tps), "avgpt": .double(avgpt)]) }
+    package static let fieldDefaults: [String: JSONValue] = ["sum": 0, "tps": .number("0.0"), "avgpt": .number("0.0")]
 }
 
 /// VIEW_BROKER_STATS_DATA (315) response body (RocketMQ `BrokerStatsData`): a statistic over the
 /// last minute, hour and day.
-package struct BrokerStatsData: JSONBody, Hashable, Codable {
+package struct BrokerStatsData: JSONBody, Hashable {
     package var statsMinute: BrokerStatsItem
     package var statsHour: BrokerStatsItem
     package var statsDay: BrokerStatsItem
@@ -41,21 +30,11 @@ package struct BrokerStatsData: JSONBody, Hashable, Codable {
         self.statsHour = statsHour
         self.statsDay = statsDay
     }
-
-    package init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "brokerStatsData")
-        statsMinute = try BrokerStatsItem(json: r.members["statsMinute"])
-        statsHour = try BrokerStatsItem(json: r.members["statsHour"])
-        statsDay = try BrokerStatsItem(json: r.members["statsDay"])
-    }
-
-    package var json: JSONValue {
-        .object(["statsMinute": statsMinute.json, "statsHour": statsHour.json, "statsDay": statsDay.json])
-    }
 }
 
-/// How far a group is behind in time on one queue (RocketMQ `QueueTimeSpan`).
-package struct QueueTimeSpan: Sendable, Hashable {
+/// How far a group is behind in time on one queue (RocketMQ `QueueTimeSpan`). Java's getters add
+/// the `…Str` forms (`yyyy-MM-dd#HH:mm:ss:SSS`); Comet writes them in UTC.
+package struct QueueTimeSpan: JSONBody, Hashable {
     package var messageQueue: MessageQueue
     package var minTimeStamp: Int64
     package var maxTimeStamp: Int64
@@ -72,52 +51,40 @@ package struct QueueTimeSpan: Sendable, Hashable {
         self.delayTime = delayTime
     }
 
-    init(json: JSONValue) throws(CometError) {
-        let r = try JSONObjectReader(json, "queueTimeSpan")
-        messageQueue = try MessageQueue(json: r.members["messageQueue"] ?? .null)
-        minTimeStamp = try r.int64("minTimeStamp", default: 0)
-        maxTimeStamp = try r.int64("maxTimeStamp", default: 0)
-        consumeTimeStamp = try r.int64("consumeTimeStamp", default: 0)
-        delayTime = try r.int64("delayTime", default: 0)
+    package static let fieldDefaults: [String: JSONValue] = [
+        "minTimeStamp": 0, "maxTimeStamp": 0, "consumeTimeStamp": 0, "delayTime": 0,
+    ]
+
+    private enum CodingKeys: String, CodingKey {
+        case messageQueue, minTimeStamp, maxTimeStamp, consumeTimeStamp, delayTime
+        case minTimeStampStr, maxTimeStampStr, consumeTimeStampStr
     }
 
-    /// Java's getters include the `…Str` forms (`yyyy-MM-dd#HH:mm:ss:SSS`, broker local time).
-    func json(format: (Int64) -> String) -> JSONValue {
-        .object([
-            "messageQueue": messageQueue.json, "minTimeStamp": .int(minTimeStamp), "maxTimeStamp": .int(maxTimeStamp),
-            "consumeTimeStamp": .int(consumeTimeStamp), "delayTime": .int(delayTime),
-            "minTimeStampStr": .string(format(minTimeStamp)), "maxTimeStampStr": .string(format(maxTimeStamp)),
-            "consumeTimeStampStr": .string(format(consumeTimeStamp)),
-        ])
-    }
-}
-
-/// QUERY_CONSUME_TIME_SPAN (303) response body (RocketMQ `QueryConsumeTimeSpanBody`).
-package struct QueryConsumeTimeSpanBody: JSONBody, Hashable {
-    package var consumeTimeSpanSet: [QueueTimeSpan]
-    /// Formats the `…Str` members; defaults to UTC when the broker does not supply its zone.
-    package var format: @Sendable (Int64) -> String = QueryConsumeTimeSpanBody.utcFormat
-
-    package init(consumeTimeSpanSet: [QueueTimeSpan]) { self.consumeTimeSpanSet = consumeTimeSpanSet }
-
-    package init(json: JSONValue) throws(CometError) {
-        var spans: [QueueTimeSpan] = []
-        for s in try JSONObjectReader(json, "queryConsumeTimeSpanBody").array("consumeTimeSpanSet") {
-            spans.append(try QueueTimeSpan(json: s))
-        }
-        consumeTimeSpanSet = spans
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            messageQueue: try c.decode(MessageQueue.self, forKey: .messageQueue),
+            minTimeStamp: try c.decode(Int64.self, forKey: .minTimeStamp),
+            maxTimeStamp: try c.decode(Int64.self, forKey: .maxTimeStamp),
+            consumeTimeStamp: try c.decode(Int64.self, forKey: .consumeTimeStamp),
+            delayTime: try c.decode(Int64.self, forKey: .delayTime))
     }
 
-    package var json: JSONValue {
-        .object(["consumeTimeSpanSet": .array(consumeTimeSpanSet.map { $0.json(format: format) })])
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(messageQueue, forKey: .messageQueue)
+        try c.encode(minTimeStamp, forKey: .minTimeStamp)
+        try c.encode(maxTimeStamp, forKey: .maxTimeStamp)
+        try c.encode(consumeTimeStamp, forKey: .consumeTimeStamp)
+        try c.encode(delayTime, forKey: .delayTime)
+        try c.encode(Self.format(minTimeStamp), forKey: .minTimeStampStr)
+        try c.encode(Self.format(maxTimeStamp), forKey: .maxTimeStampStr)
+        try c.encode(Self.format(consumeTimeStamp), forKey: .consumeTimeStampStr)
     }
-
-    package static func == (a: Self, b: Self) -> Bool { a.consumeTimeSpanSet == b.consumeTimeSpanSet }
-    package func hash(into hasher: inout Hasher) { hasher.combine(consumeTimeSpanSet) }
 
     /// `yyyy-MM-dd#HH:mm:ss:SSS` in UTC (Java's `UtilAll.timeMillisToHumanString2` uses local time).
-    package static let utcFormat: @Sendable (Int64) -> String = { millis in
-        let days = Int64((Double(millis) / 86_400_000).rounded(.down))
+    package static func format(_ millis: Int64) -> String {
+        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
         let msOfDay = millis - days * 86_400_000
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
         let z = days + 719_468
@@ -136,4 +103,11 @@ package struct QueryConsumeTimeSpanBody: JSONBody, Hashable {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))#\(pad(msOfDay / 3_600_000, 2)):"
             + "\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)):\(pad(msOfDay % 1000, 3))"
     }
+}
+
+/// QUERY_CONSUME_TIME_SPAN (303) response body (RocketMQ `QueryConsumeTimeSpanBody`).
+package struct QueryConsumeTimeSpanBody: JSONBody, Hashable {
+    package var consumeTimeSpanSet: [QueueTimeSpan]
+
+    package init(consumeTimeSpanSet: [QueueTimeSpan]) { self.consumeTimeSpanSet = consumeTimeSpanSet }
 }
