@@ -1,4 +1,4 @@
-package import CometProtocol
+import CometProtocol
 
 /// One statistic (RocketMQ `StatsItem`): a running total plus what was added in the last minute,
 /// hour and day. A pure value; ``BrokerStatsManager`` keeps it under a lock and passes the time.

@@ -1,5 +1,3 @@
-package import CometCore
-
 /// PUSH_REPLY_MESSAGE_TO_CLIENT (326) request header (broker → requester): the reply as the
 /// replier sent it, plus where and when the broker received it.
 package struct ReplyMessageRequestHeader: CommandHeader, Equatable {

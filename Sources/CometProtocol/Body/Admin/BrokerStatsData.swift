@@ -1,5 +1,3 @@
-package import CometCore
-
 /// One window of a statistic (RocketMQ `BrokerStatsItem`).
 package struct BrokerStatsItem: JSONBody, Hashable {
     /// Total added in the window.

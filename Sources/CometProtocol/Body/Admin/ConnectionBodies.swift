@@ -1,5 +1,3 @@
-package import CometCore
-
 /// One client connection as admin tools list it (RocketMQ `Connection`).
 package struct ClientConnection: JSONBody, Hashable {
     /// The connection's peer address.

@@ -1,5 +1,3 @@
-package import CometCore
-
 /// GET_ALL_CONSUMER_OFFSET (43) response body (RocketMQ `ConsumerOffsetSerializeWrapper`):
 /// `{"offsetTable":{"topic@group":{0:3,1:4}}}` with bare queue-id keys.
 package struct ConsumerOffsetSerializeWrapper: JSONBody, Hashable {

@@ -1,5 +1,3 @@
-package import CometCore
-
 /// Offsets of one queue (RocketMQ `TopicOffset`).
 package struct TopicOffset: JSONBody, Hashable {
     package var minOffset: Int64
