@@ -38,12 +38,10 @@ package final class SubscriptionGroupManager: Sendable {
         state = Mutex(State(groups: table, dataVersion: version))
     }
 
-    /// The group's settings, creating defaults when auto-creation is on; `nil` otherwise.
     /// A group's settings if it exists (never creates one).
-    package func existing(_ name: String) -> SubscriptionGroupConfig? {
-        groups.withLock { $0[name] }
-    }
+    package func existing(_ name: String) -> SubscriptionGroupConfig? { state.withLock { $0.groups[name] } }
 
+    /// The group's settings, creating defaults when auto-creation is on; `nil` otherwise.
     package func group(_ name: String) throws(CometError) -> SubscriptionGroupConfig? {
         let now = clock.nowMillis()
         let (config, created) = state.withLock { state -> (SubscriptionGroupConfig?, Bool) in
@@ -57,9 +55,6 @@ package final class SubscriptionGroupManager: Sendable {
         if created { try persist() }
         return config
     }
-
-    /// The group's settings if it exists (never creates it).
-    package func existingGroup(_ name: String) -> SubscriptionGroupConfig? { state.withLock { $0.groups[name] } }
 
     /// Creates or replaces a group's settings (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP).
     package func update(_ config: SubscriptionGroupConfig) throws(CometError) {
