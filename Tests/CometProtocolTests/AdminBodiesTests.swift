@@ -51,7 +51,7 @@ struct AdminBodiesTests {
         let config = try SubscriptionGroupConfig(body: ByteBuffer(string: #"{"groupName":"G"}"#))
         #expect(
             text(config)
-                == #"{"brokerId":0,"consumeBroadcastEnable":true,"consumeEnable":true,"consumeFromMinEnable":true,"groupName":"G","notifyConsumerIdsChangedEnable":true,"retryMaxTimes":16,"retryQueueNums":1,"whichBrokerWhenConsumeSlowly":1}"#
+                == #"{"brokerId":0,"consumeBroadcastEnable":true,"consumeEnable":true,"consumeFromMinEnable":true,"consumeMessageOrderly":false,"groupName":"G","notifyConsumerIdsChangedEnable":true,"retryMaxTimes":16,"retryQueueNums":1,"whichBrokerWhenConsumeSlowly":1}"#
         )
         #expect(throws: CometError.self) { try SubscriptionGroupConfig(body: ByteBuffer(string: #"{"groupName":""}"#)) }
         #expect(throws: CometError.self) {

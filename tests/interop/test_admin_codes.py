@@ -84,8 +84,9 @@ def test_subscription_group_is_created_listed_persisted_and_deleted(standalone, 
     assert listed.code == remoting.SUCCESS, listed
     wrapper = remoting.parse_fastjson(listed.body)
     config = wrapper["subscriptionGroupTable"][group]
+    # 4.9.8's defaults, plus 5.x's consumeMessageOrderly (FIFO for gRPC consumers), which 4.x fastjson ignores.
     assert config == {"brokerId": 0, "consumeBroadcastEnable": False, "consumeEnable": True,
-                      "consumeFromMinEnable": True, "groupName": group, "notifyConsumerIdsChangedEnable": True,
+                      "consumeFromMinEnable": True, "consumeMessageOrderly": False, "groupName": group, "notifyConsumerIdsChangedEnable": True,
                       "retryMaxTimes": 3, "retryQueueNums": 1, "whichBrokerWhenConsumeSlowly": 1}
     for builtin in ("TOOLS_CONSUMER", "FILTERSRV_CONSUMER", "SELF_TEST_C_GROUP", "CID_ONSAPI_OWNER"):
         assert builtin in wrapper["subscriptionGroupTable"]
