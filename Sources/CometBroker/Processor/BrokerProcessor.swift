@@ -63,6 +63,9 @@ package struct BrokerProcessor: RequestProcessor {
         case .updateBrokerConfig: return try updateBrokerConfig(request)
         case .getSystemTopicListFromBroker: return systemTopics(request)
         case .deleteExpiredCommitLog, .cleanExpiredConsumeQueue: return await deleteExpiredFiles(request, store: store)
+        case .cleanUnusedTopic: return cleanUnusedTopics(request, store: store)
+        case .queryConsumeQueue: return try queryConsumeQueue(request, store: store)
+        case .resumeCheckHalfMessage: return try await resumeCheckHalfMessage(request, store: store)
         case .sendReplyMessage, .sendReplyMessageV2:
             return try await sendReplyMessage(request, connection: connection, store: store)
         default:

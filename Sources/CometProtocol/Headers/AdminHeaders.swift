@@ -147,3 +147,27 @@ package struct QueryDataVersionRequestHeader: CommandHeader, Equatable {
         self.brokerId = brokerId
     }
 }
+
+/// QUERY_CONSUME_QUEUE (321): `count` consume-queue units of a queue from `index`; with a
+/// `consumerGroup`, that group's subscription is shown too.
+package struct QueryConsumeQueueRequestHeader: CommandHeader, Equatable {
+    package var topic: String
+    package var queueId: Int32
+    package var index: Int64
+    package var count: Int32
+    package var consumerGroup: String?
+    package init(topic: String, queueId: Int32, index: Int64, count: Int32, consumerGroup: String? = nil) {
+        self.topic = topic
+        self.queueId = queueId
+        self.index = index
+        self.count = count
+        self.consumerGroup = consumerGroup
+    }
+}
+
+/// RESUME_CHECK_HALF_MESSAGE (323): the offset message id of a message to put back into
+/// `RMQ_SYS_TRANS_HALF_TOPIC` with its check count reset.
+package struct ResumeCheckHalfMessageRequestHeader: CommandHeader, Equatable {
+    package var msgId: String?
+    package init(msgId: String?) { self.msgId = msgId }
+}

@@ -96,6 +96,18 @@ final class ConsumeQueue: @unchecked Sendable {
         return true
     }
 
+    /// Unlinks every segment file and the queue's directory (CLEAN_UNUSED_TOPIC). The mappings
+    /// stay valid until readers holding this queue let go; later reads find nothing.
+    func destroy() {
+        let files = segments.withLock { list in
+            defer { list = [] }
+            return list
+        }
+        for file in files { file.unlinkFile() }
+        StoreFiles.removeTree(directory)
+        minLogicalOffset.store(maxOffset, ordering: .releasing)
+    }
+
     private func locate(_ offset: Int64) -> (MappedFile, Int)? {
         let byteOffset = offset * Int64(ConsumeQueueEntry.size)
         return segments.withLock { list -> (MappedFile, Int)? in

@@ -50,6 +50,11 @@ final class ConsumeQueueTable: @unchecked Sendable {
         }
     }
 
+    /// Forgets a queue (the caller destroys it).
+    func remove(_ key: QueueKey) -> ConsumeQueue? {
+        queues.withLock { $0.removeValue(forKey: key) }
+    }
+
     /// A snapshot of all queues.
     var all: [ConsumeQueue] { queues.withLock { Array($0.values) } }
 }
