@@ -180,7 +180,7 @@ package final class Admin: Sendable {
                 broker: address))
     }
 
-    private func clusterInfo() async throws(ClientError) -> ClusterInfo {
+    func clusterInfo() async throws(ClientError) -> ClusterInfo {
         let response = try await channel.callNameServer(.request(.getBrokerClusterInfo))
         try check(response)
         return try decode { () throws(CometError) in try ClusterInfo(body: response.body) }

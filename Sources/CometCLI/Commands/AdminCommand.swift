@@ -9,9 +9,17 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Administer a cluster: topics, routes, queue offsets, consumer group lag, cluster layout.",
+        discussion: """
+            Commands also answer to their mqadmin names (clusterList, updateTopic, consumerProgress, ...). \
+            Output is a text table; --json prints JSON for scripts. Errors name the broker and the response code.
+            """,
         subcommands: [
-            Cluster.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
-            GroupProgress.self, ResetOffset.self, DeadLetters.self, ACL.self,
+            Cluster.self, BrokerStatus.self, GetBrokerConfig.self, UpdateBrokerConfig.self, Topics.self,
+            CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self, TopicClusters.self,
+            UpdateSubGroup.self, DeleteSubGroup.self, ConsumerProgress.self, ConsumerConnection.self,
+            ProducerConnection.self, ConsumerStatus.self, GroupProgress.self, ResetOffset.self,
+            CloneGroupOffset.self, WipeWritePerm.self, AddWritePerm.self, UpdateKVConfig.self, DeleteKVConfig.self,
+            UpdateOrderConf.self, ClusterRT.self, DeadLetters.self, ACL.self,
         ])
 
     struct Common: ParsableArguments {
@@ -42,25 +50,9 @@ struct AdminCommand: AsyncParsableCommand {
         }
     }
 
-    struct Cluster: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List clusters, brokers and their addresses.")
-        @OptionGroup var common: Common
-        func run() async throws {
-            let admin = common.admin()
-            let entries = try await admin.cluster()
-            await admin.shutdown()
-            try common.output(entries) {
-                entries.map { e in
-                    "\(e.cluster)\t\(e.brokerName)\t"
-                        + e.addresses.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                        .joined(separator: " ")
-                }.joined(separator: "\n")
-            }
-        }
-    }
-
     struct Topics: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every routed topic.")
+        static let configuration = CommandConfiguration(
+            commandName: "topics", abstract: "List every routed topic (mqadmin topicList).", aliases: ["topicList"])
         @OptionGroup var common: Common
         func run() async throws {
             let admin = common.admin()
@@ -72,7 +64,8 @@ struct AdminCommand: AsyncParsableCommand {
 
     struct CreateTopic: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "create-topic", abstract: "Create or update a topic on every master broker.")
+            commandName: "create-topic", abstract: "Create or update a topic on every master broker.",
+            aliases: ["updateTopic"])
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Topic.") var topic: String
         @Option(help: "Read and write queues per broker.") var queues: Int32 = 8
@@ -91,7 +84,8 @@ struct AdminCommand: AsyncParsableCommand {
 
     struct DeleteTopic: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "delete-topic", abstract: "Delete a topic from every broker and name server.")
+            commandName: "delete-topic", abstract: "Delete a topic from every broker and name server.",
+            aliases: ["deleteTopic"])
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Topic.") var topic: String
         func run() async throws {
@@ -103,7 +97,9 @@ struct AdminCommand: AsyncParsableCommand {
     }
 
     struct Route: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show which brokers serve a topic.")
+        static let configuration = CommandConfiguration(
+            commandName: "route", abstract: "Show which brokers serve a topic (mqadmin topicRoute).",
+            aliases: ["topicRoute"])
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Topic.") var topic: String
         func run() async throws {
@@ -119,7 +115,8 @@ struct AdminCommand: AsyncParsableCommand {
 
     struct TopicStatus: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "topic-status", abstract: "Min and max offsets of every queue of a topic.")
+            commandName: "topic-status", abstract: "Min and max offsets of every queue of a topic.",
+            aliases: ["topicStatus"])
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Topic.") var topic: String
         func run() async throws {
@@ -184,7 +181,8 @@ struct AdminCommand: AsyncParsableCommand {
     struct ResetOffset: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-offset",
-            abstract: "Move a group's offsets on a topic to a time (re-consume from there); live consumers follow.")
+            abstract: "Move a group's offsets on a topic to a time (re-consume from there); live consumers follow.",
+            aliases: ["resetOffsetByTime"])
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Consumer group.") var group: String
         @Option(name: .shortAndLong, help: "Topic.") var topic: String
