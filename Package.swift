@@ -86,7 +86,7 @@ let package = Package(
         // Layer 4: the RocketMQ 5.x gRPC endpoint over the broker's in-process facade.
         comet(
             "CometGRPC",
-            ["CometCore", "CometBroker", "CometGRPCStubs", nioCore, logging, lifecycle,
+            ["CometCore", "CometProtocol", "CometBroker", "CometGRPCStubs", nioCore, logging, lifecycle,
              product("GRPCCore", "grpc-swift-2"), product("GRPCProtobuf", "grpc-swift-protobuf"),
              product("SwiftProtobuf", "swift-protobuf"), product("GRPCNIOTransportHTTP2Posix", "grpc-swift-nio-transport")]),
         // Composition root and the executable.
@@ -106,6 +106,9 @@ let package = Package(
             "CometBench",
             [
                 "CometCore", "CometBroker", "CometStore", "CometClient", "CometCommandSupport", "CometTestSupport",
+                "CometGRPCStubs", product("GRPCCore", "grpc-swift-2"),
+                product("GRPCNIOTransportHTTP2Posix", "grpc-swift-nio-transport"),
+                product("SwiftProtobuf", "swift-protobuf"),
                 nioCore, logging, product("Histogram", "hdrhistogram-swift"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),

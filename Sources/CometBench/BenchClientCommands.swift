@@ -38,6 +38,16 @@ struct LoadOptions: ParsableArguments {
         help: "PID of the broker process: report its CPU seconds per message next to the bench's own.")
     var brokerPID: Int32?
 
+    @Option(
+        name: .customLong("protocol"),
+        help: ArgumentHelp(
+            "remoting (RocketMQ 4.x, through --namesrv) or grpc (RocketMQ 5.x, straight to --endpoint).",
+            valueName: "protocol"))
+    var wire: BenchProtocol = .remoting
+
+    @Option(help: "The gRPC endpoint HOST:PORT for --protocol grpc (comet standalone serves 8081).")
+    var endpoint = "127.0.0.1:8081"
+
     @Flag(help: "Print the final result as one JSON object.")
     var json = false
 
@@ -257,6 +267,7 @@ struct BenchProduceCommand: AsyncParsableCommand {
     @OptionGroup var load: LoadOptions
 
     func run() async throws {
+        if load.wire == .grpc { return try await runGRPC() }
         let recorder = LoadRecorder(size: load.size)
         let producers = try await startProducers(load)
         let deadline = ContinuousClock.now + .milliseconds(Int64(load.duration * 1000))
@@ -272,6 +283,24 @@ struct BenchProduceCommand: AsyncParsableCommand {
         for producer in producers { await producer.shutdown() }
         printSummary(summary, json: load.json, label: "produce")
     }
+
+    /// The same load as v5 SendMessage calls, one HTTP/2 connection per producer.
+    func runGRPC() async throws {
+        let recorder = LoadRecorder(size: load.size)
+        let options = load
+        let cpu = CPUSample(brokerPID: load.brokerPID)
+        let seconds = try await GRPCLoad.withClients(endpoint: load.endpoint, count: load.producers) { clients in
+            let deadline = ContinuousClock.now + .milliseconds(Int64(options.duration * 1000))
+            return await runWithProgress(
+                duration: options.duration, recorder: recorder, label: "produce(grpc)", quiet: options.json
+            ) {
+                await GRPCLoad.produce(options, clients: clients, recorder: recorder, until: deadline)
+            }
+        }
+        var summary = recorder.summary(seconds: seconds)
+        summary.merge(cpu.summary(messages: recorder.count)) { $1 }
+        printSummary(summary, json: load.json, label: "produce")
+    }
 }
 
 /// `comet bench consume`: consumption rate of a topic's backlog and new messages.
@@ -285,6 +314,7 @@ struct BenchConsumeCommand: AsyncParsableCommand {
     var group = "comet-bench-\(getpid())"
 
     func run() async throws {
+        if load.wire == .grpc { return try await runGRPC() }
         let recorder = LoadRecorder(size: load.size)
         var options = PushConsumer.Options()
         options.consumeFrom = .earliest
@@ -307,6 +337,26 @@ struct BenchConsumeCommand: AsyncParsableCommand {
         for key in ["p50_ms", "p99_ms", "p999_ms", "max_ms"] { summary.removeValue(forKey: key) }
         printSummary(summary, json: load.json, label: "consume")
     }
+
+    /// v5 POP consumption: ReceiveMessage batches then AckMessage; the latency percentiles are
+    /// receive-to-ack times. A new group starts at the queue's first message.
+    func runGRPC() async throws {
+        let recorder = LoadRecorder(size: load.size)
+        let options = load
+        let group = self.group
+        let cpu = CPUSample(brokerPID: load.brokerPID)
+        let seconds = try await GRPCLoad.withClients(endpoint: load.endpoint, count: load.producers) { clients in
+            let deadline = ContinuousClock.now + .milliseconds(Int64(options.duration * 1000))
+            return await runWithProgress(
+                duration: options.duration, recorder: recorder, label: "consume(grpc)", quiet: options.json
+            ) {
+                await GRPCLoad.consume(options, group: group, clients: clients, recorder: recorder, until: deadline)
+            }
+        }
+        var summary = recorder.summary(seconds: seconds)
+        summary.merge(cpu.summary(messages: recorder.count)) { $1 }
+        printSummary(summary, json: load.json, label: "consume")
+    }
 }
 
 /// `comet bench e2e`: latency from send to receipt.
@@ -321,6 +371,12 @@ struct BenchE2ECommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var load: LoadOptions
+
+    func validate() throws {
+        if load.wire == .grpc {
+            throw ValidationError("e2e runs over remoting only; use produce/consume --protocol grpc")
+        }
+    }
 
     func run() async throws {
         let sendRecorder = LoadRecorder(size: load.size)

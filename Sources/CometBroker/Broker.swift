@@ -18,8 +18,9 @@ package final class Broker: Service {
     private let server: RemotingServer
     private let client: RemotingClient
     private let logger: Logger
-    /// The plain ACL, when enabled; its file is watched while the broker runs.
-    private let acl: AccessValidator?
+    /// The plain ACL, when enabled; its file is watched while the broker runs. The gRPC endpoint
+    /// checks its requests against the same rules.
+    package let acl: AccessValidator?
 
     package init(
         configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger,

@@ -32,6 +32,8 @@ package final class BrokerController: Sendable {
     package let transactions: TransactionalMessageService
     /// POP consumption (receipt handles, invisible time) for gRPC consumers.
     package let pop: PopService
+    /// Timer messages recalled before they were due (v5 RecallMessage).
+    package let timerRecalls = TimerRecalls()
     let locks: Mutex<RebalanceLockTable>
     private let opened = Mutex<(store: MessageStore, address: String)?>(nil)
     /// Resolves with the broker's address once its store is open and its first registration round

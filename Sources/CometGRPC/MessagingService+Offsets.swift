@@ -115,7 +115,16 @@ extension MessagingService {
         -> Apache_Rocketmq_V2_RecallMessageResponse
     {
         var response = Apache_Rocketmq_V2_RecallMessageResponse()
-        response.status = .code(.notImplemented, "recalling scheduled messages is not supported by this broker yet")
+        guard MessagingFacade.isValidName(request.topic.name) else {
+            response.status = .code(.illegalTopic, "the topic name \"\(request.topic.name)\" is illegal")
+            return response
+        }
+        do {
+            response.messageID = try await facade.recall(topic: request.topic.name, handle: request.recallHandle)
+            response.status = .ok
+        } catch {
+            response.status = Apache_Rocketmq_V2_Status(error)
+        }
         return response
     }
 

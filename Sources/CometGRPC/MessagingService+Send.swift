@@ -61,6 +61,10 @@ extension MessagingService {
                         commitLogOffset: result.commitLogOffset, queueOffset: result.queueOffset
                     ).description
             }
+            if let deliverAt = result.deliverAt, !system.messageID.isEmpty {
+                entry.recallHandle = facade.recallHandle(
+                    topic: message.topic.name, messageID: system.messageID, deliverAt: deliverAt)
+            }
             entry.status = result.flushTimedOut ? .code(.masterPersistenceTimeout, "the flush timed out") : .ok
         } catch {
             entry.status = Apache_Rocketmq_V2_Status(error)

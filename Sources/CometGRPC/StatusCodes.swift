@@ -32,6 +32,7 @@ extension Apache_Rocketmq_V2_Status {
         case .illegalDeliveryTime: code = .illegalDeliveryTime
         case .illegalFilter: code = .illegalFilterExpression
         case .internalError: code = .internalServerError
+        case .notFound: code = .notFound
         }
     }
 }

@@ -10,6 +10,9 @@ package struct ACLError: Error, Sendable, Equatable, CustomStringConvertible {
     package var message: String
     /// `Class.method(File.java:line)` of the upstream throw site.
     package var frame: String
+    /// The requester was not recognised (no or unknown access key, bad signature), as opposed to
+    /// recognised and not allowed; v5 answers the first with UNAUTHORIZED and the second with FORBIDDEN.
+    package var isAuthenticationFailure = false
 
     package init(_ message: String, frame: String) {
         self.message = message
@@ -23,7 +26,9 @@ package struct ACLError: Error, Sendable, Equatable, CustomStringConvertible {
     private static let manager = "org.apache.rocketmq.acl.plain.PlainPermissionManager"
 
     static func validate(_ message: String, line: Int) -> ACLError {
-        ACLError(message, frame: "\(manager).validate(PlainPermissionManager.java:\(line))")
+        var error = ACLError(message, frame: "\(manager).validate(PlainPermissionManager.java:\(line))")
+        error.isAuthenticationFailure = true
+        return error
     }
 
     static func checkPerm(_ message: String, line: Int) -> ACLError {

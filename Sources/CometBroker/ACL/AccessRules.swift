@@ -84,9 +84,36 @@ package struct AccessRules: Sendable {
             throw ACLError.checkPerm(
                 "Need admin permission for request code=\(request.code), but accessKey=\(accessKey) is not", line: 581)
         }
+        try Self.checkResources(needed.inJavaHashMapOrder, of: account)
+    }
+
+    /// Allows or refuses a RocketMQ 5.x (gRPC) request from `peer` with the same accounts and white
+    /// lists. The v5 clients sign only the `x-mq-date-time` header: the signature is the lowercase hex
+    /// HMAC-SHA1 of its value under the secret key (what the Java 5.x verifier compares).
+    /// `resources` are topics and `%RETRY%<group>` names with the permission each needs.
+    package func check(v5 credentials: V5Credentials, resources: [(String, UInt8)], peer: String) throws(ACLError) {
+        for pattern in globalWhite where pattern.matches(peer) { return }
+        guard let accessKey = credentials.accessKey, !accessKey.isEmpty else {
+            throw ACLError.validate("No accessKey is configured", line: 664)
+        }
+        guard let account = accounts[accessKey] else {
+            throw ACLError.validate("No acl config for \(accessKey)", line: 668)
+        }
+        if account.white.matches(peer) { return }
+        guard let signature = credentials.signature, let dateTime = credentials.dateTime,
+            signature.lowercased() == V5Credentials.signature(dateTime: dateTime, secretKey: account.secretKey)
+        else {
+            throw ACLError.validate("Check signature failed for accessKey=\(accessKey)", line: 684)
+        }
+        if resources.contains(where: { $0.0 == TraceTopic.name && $0.1 == ACLPermission.pub }) { return }
+        try Self.checkResources(resources, of: account)
+    }
+
+    /// Checks each resource against the account's own permission for it, or its defaults.
+    private static func checkResources(_ needed: [(String, UInt8)], of account: Account) throws(ACLError) {
         if needed.isEmpty { return }
         if account.resourcePerms == nil && account.admin { return }
-        for (resource, neededPerm) in needed.inJavaHashMapOrder {
+        for (resource, neededPerm) in needed {
             let isGroup = resource.hasPrefix(RetryTopic.prefix)
             let printed = isGroup ? "group:" + resource.dropFirst(RetryTopic.prefix.count) : "topic:" + resource
             if let owned = account.resourcePerms?[resource] {

@@ -39,6 +39,13 @@ package final class AccessValidator: Sendable {
         try rules.check(request, peer: Self.peerIP(remoteAddress))
     }
 
+    /// Allows a RocketMQ 5.x (gRPC) request from `peer` (an IP address) needing `resources`, or throws
+    /// the denial (see ``AccessRules/check(v5:resources:peer:)``).
+    package func check(v5 credentials: V5Credentials, resources: [(String, UInt8)], peer: String) throws(ACLError) {
+        let rules = state.withLock { $0.rules }
+        try rules.check(v5: credentials, resources: resources, peer: peer)
+    }
+
     /// Reloads the file when its contents changed since the last read.
     /// Returns whether new rules took effect.
     @discardableResult
@@ -159,7 +166,7 @@ package final class AccessValidator: Sendable {
     private static func stamp(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
     /// `127.0.0.1:5555` → `127.0.0.1`; `[::1]:5555` → `::1` (upstream strips after the last ':').
-    static func peerIP(_ remoteAddress: String) -> String {
+    package static func peerIP(_ remoteAddress: String) -> String {
         var host = Substring(remoteAddress)
         if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
         if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }

@@ -14,6 +14,7 @@ package final class MessagingFacade: Sendable {
         package enum Kind: Sendable, Equatable {
             case badRequest, illegalTopic, illegalGroup, topicNotFound, groupNotFound, forbidden, bodyTooLarge
             case invalidReceiptHandle, invalidTransaction, notReady, illegalDeliveryTime, illegalFilter, internalError
+            case notFound
         }
         package var kind: Kind
         package var message: String
@@ -42,6 +43,8 @@ package final class MessagingFacade: Sendable {
         package var offsetMessageID: String
         /// Whether the flush did not finish in time (sync flush).
         package var flushTimedOut: Bool
+        /// When a timer message is due (nil for messages delivered at once); it can be recalled until then.
+        package var deliverAt: Int64? = nil
     }
 
     let controller: BrokerController
@@ -173,7 +176,9 @@ package final class MessagingFacade: Sendable {
         guard let stored = result.messages.first else { throw Failure(.internalError, "nothing was stored") }
         return SendResult(
             queueID: message.queueID, queueOffset: stored.queueOffset, commitLogOffset: stored.physicalOffset,
-            offsetMessageID: stored.offsetMessageID.description, flushTimedOut: result.status == .flushDiskTimeout)
+            offsetMessageID: stored.offsetMessageID.description, flushTimedOut: result.status == .flushDiskTimeout,
+            deliverAt: routed.topic == MessageScheduler.timerTopic
+                ? routed.properties[MessagePropertyKey.timerOutMs].flatMap { Int64($0) } : nil)
     }
 }
 

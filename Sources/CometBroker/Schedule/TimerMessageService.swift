@@ -29,6 +29,7 @@ package final class TimerMessageService: Sendable {
     private let path: String
     private let state: Mutex<State>
     private let saved: (cursor: Int64, enqueueOffset: Int64)?
+    private var recalls: TimerRecalls { controller.timerRecalls }
 
     /// Loads the checkpoint; ``rebuild()`` then restores the pending entries.
     package init(controller: BrokerController, store: MessageStore, precision: Int64 = 100) throws(CometError) {
@@ -61,9 +62,13 @@ package final class TimerMessageService: Sendable {
             guard let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
                 result.nextBeginOffset > offset
             else { break }
-            let entries = result.messages.compactMap { slice in
-                slice.queueOffset < saved.enqueueOffset
-                    ? Self.deliverTime(slice).map { (slice.physicalOffset, $0) } : nil
+            var entries: [(Int64, Int64)] = []
+            for slice in result.messages where slice.queueOffset < saved.enqueueOffset {
+                switch Self.classify(slice) {
+                case .timer(let deliverAt): entries.append((slice.physicalOffset, deliverAt))
+                case .recall(let uniqueKey, let deliverAt): recalls.restore(uniqueKey: uniqueKey, deliverAt: deliverAt)
+                case .unreadable: break
+                }
             }
             state.withLock { state in
                 for (offset, deliverAt) in entries where state.wheel.add(offset, deliverAt: deliverAt) { restored += 1 }
@@ -101,8 +106,13 @@ package final class TimerMessageService: Sendable {
             else { break }
             // Only this task moves the cursor, so the split still holds when the entries are added;
             // nothing is added or consumed unless the overdue ones were stored.
-            let entries = result.messages.compactMap { slice in
-                Self.deliverTime(slice).map { (slice.physicalOffset, $0) }
+            var entries: [(Int64, Int64)] = []
+            for slice in result.messages {
+                switch Self.classify(slice) {
+                case .timer(let deliverAt): entries.append((slice.physicalOffset, deliverAt))
+                case .recall(let uniqueKey, let deliverAt): recalls.restore(uniqueKey: uniqueKey, deliverAt: deliverAt)
+                case .unreadable: break
+                }
             }
             var late: [Int64] = []
             var onTime: [(offset: Int64, deliverAt: Int64)] = []
@@ -128,6 +138,9 @@ package final class TimerMessageService: Sendable {
             let (due, cursorMoved) = state.withLock { state -> ([Int64], Bool) in
                 let before = state.wheel.cursor
                 let due = state.wheel.advance(to: controller.clock.nowMillis(), limit: 4096)
+                // Recalls of what is now due are refused from here on; those accepted before are
+                // seen by `deliver` below.
+                recalls.fired(before: state.wheel.cursor * state.wheel.precision)
                 return (due, state.wheel.cursor != before)
             }
             if !due.isEmpty {
@@ -167,6 +180,11 @@ package final class TimerMessageService: Sendable {
                 controller.logger.error("dropping an unreadable timer message", metadata: ["offset": "\(offset)"])
                 continue
             }
+            if recalls.isRecalled(message.uniqueKey) {
+                controller.logger.debug(
+                    "skipping a recalled timer message", metadata: ["uniqKey": "\(message.uniqueKey ?? "")"])
+                continue
+            }
             if await redelivery?.alreadyDelivered(held, as: message) == true {
                 controller.logger.info(
                     "skipping a timer message delivered before the restart", metadata: ["offset": "\(offset)"])
@@ -201,19 +219,51 @@ package final class TimerMessageService: Sendable {
     package func persist() { save() }
 
     private static let timerOutKey = Array((MessagePropertyKey.timerOutMs + "\u{1}").utf8)
+    private static let deleteKey = Array((MessagePropertyKey.timerDeleteUniqueKey + "\u{1}").utf8)
 
-    /// `TIMER_OUT_MS` of a record, read from its PROPERTIES bytes (no full decode: the wheel is
-    /// rebuilt from every pending record at start).
-    static func deliverTime(_ slice: StoredMessageSlice) -> Int64? {
-        slice.withUnsafeBytes { raw -> Int64? in
-            guard let header = try? StoredMessageHeader.parse(raw, verifyCRC: false) else { return nil }
-            return deliverTime(properties: UnsafeRawBufferPointer(rebasing: raw[header.propertiesRange]))
+    /// What a record of the timer topic is.
+    package enum Entry: Equatable {
+        /// A message to deliver at this time.
+        case timer(deliverAt: Int64)
+        /// A marker recalling the pending message with this UNIQ_KEY, due at this time.
+        case recall(uniqueKey: String, deliverAt: Int64)
+        case unreadable
+    }
+
+    /// Reads a record's PROPERTIES bytes (no full decode: the wheel is rebuilt from every pending
+    /// record at start).
+    static func classify(_ slice: StoredMessageSlice) -> Entry {
+        slice.withUnsafeBytes { classify(record: $0) }
+    }
+
+    /// ``classify(_:)`` over one encoded record.
+    package static func classify(record raw: UnsafeRawBufferPointer) -> Entry {
+        guard let header = try? StoredMessageHeader.parse(raw, verifyCRC: false) else { return .unreadable }
+        let properties = UnsafeRawBufferPointer(rebasing: raw[header.propertiesRange])
+        guard let deliverAt = deliverTime(properties: properties) else { return .unreadable }
+        if let range = valueRange(of: deleteKey, in: properties) {
+            return .recall(
+                uniqueKey: String(decoding: UnsafeRawBufferPointer(rebasing: properties[range]), as: UTF8.self),
+                deliverAt: deliverAt)
         }
+        return .timer(deliverAt: deliverAt)
     }
 
     /// `TIMER_OUT_MS` from encoded properties (`name\u{1}value\u{2}…`).
     package static func deliverTime(properties raw: UnsafeRawBufferPointer) -> Int64? {
-        let key = timerOutKey
+        guard let range = valueRange(of: timerOutKey, in: raw) else { return nil }
+        var value: Int64 = 0
+        var digits = 0
+        for index in range {
+            guard raw[index] >= 0x30, raw[index] <= 0x39, digits < 18 else { break }
+            value = value * 10 + Int64(raw[index] - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? value : nil
+    }
+
+    /// Where the value of the property whose `name\u{1}` is `key` lies in encoded properties.
+    private static func valueRange(of key: [UInt8], in raw: UnsafeRawBufferPointer) -> Range<Int>? {
         var start = 0
         while start + key.count <= raw.count {
             var matches = true
@@ -222,15 +272,9 @@ package final class TimerMessageService: Sendable {
                 break
             }
             if matches {
-                var value: Int64 = 0
-                var index = start + key.count
-                var digits = 0
-                while index < raw.count, raw[index] >= 0x30, raw[index] <= 0x39, digits < 18 {
-                    value = value * 10 + Int64(raw[index] - 0x30)
-                    index += 1
-                    digits += 1
-                }
-                return digits > 0 ? value : nil
+                var end = start + key.count
+                while end < raw.count, raw[end] != 0x02 { end += 1 }
+                return (start + key.count)..<end
             }
             // Next property: after the next 0x02.
             while start < raw.count, raw[start] != 0x02 { start += 1 }
