@@ -44,7 +44,8 @@ package final class GRPCEndpoint: Service {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: configuration.listen.host, port: configuration.listen.port),
             transportSecurity: Self.transportSecurity(tls), config: transportConfig)
-        let interceptors: [any ServerInterceptor] = acl.map { [AccessControlInterceptor(validator: $0)] } ?? []
+        var interceptors: [any ServerInterceptor] = [ClientIdentityInterceptor()]
+        if let acl { interceptors.append(AccessControlInterceptor(validator: acl)) }
         let server = GRPCServer(transport: transport, services: [service], interceptors: interceptors)
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in

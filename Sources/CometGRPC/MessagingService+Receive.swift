@@ -69,7 +69,7 @@ extension MessagingService {
                     invisibleMillis: invisibleMillis, fifo: policy.fifo,
                     pollMillis: polling.components.seconds * 1000 + polling.components.attoseconds
                         / 1_000_000_000_000_000,
-                    maxDeliveryAttempts: policy.maxDeliveryAttempts))
+                    maxDeliveryAttempts: policy.maxDeliveryAttempts), clientID: CallIdentity.clientID)
         } catch {
             return try await finish(Apache_Rocketmq_V2_Status(error))
         }
@@ -105,7 +105,9 @@ extension MessagingService {
             result.messageID = entry.messageID
             result.receiptHandle = entry.receiptHandle
             do {
-                try facade.ack(group: request.group.name, topic: request.topic.name, receiptHandle: entry.receiptHandle)
+                try facade.ack(
+                    group: request.group.name, topic: request.topic.name, receiptHandle: entry.receiptHandle,
+                    clientID: CallIdentity.clientID)
                 result.status = .ok
             } catch {
                 result.status = Apache_Rocketmq_V2_Status(error)
@@ -134,7 +136,7 @@ extension MessagingService {
         do {
             response.receiptHandle = try facade.changeInvisibleTime(
                 group: request.group.name, topic: request.topic.name, receiptHandle: request.receiptHandle,
-                millis: millis)
+                millis: millis, clientID: CallIdentity.clientID)
             response.status = .ok
         } catch {
             response.status = Apache_Rocketmq_V2_Status(error)
@@ -148,7 +150,8 @@ extension MessagingService {
         var response = Apache_Rocketmq_V2_ForwardMessageToDeadLetterQueueResponse()
         do {
             try await facade.forwardToDeadLetter(
-                group: request.group.name, topic: request.topic.name, receiptHandle: request.receiptHandle)
+                group: request.group.name, topic: request.topic.name, receiptHandle: request.receiptHandle,
+                clientID: CallIdentity.clientID)
             response.status = .ok
         } catch {
             response.status = Apache_Rocketmq_V2_Status(error)

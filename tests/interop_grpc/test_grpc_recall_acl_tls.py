@@ -200,3 +200,39 @@ def test_tls_applies_to_the_grpc_endpoint(grpc_server, tmp_path):
             stub.QueryRoute(s.QueryRouteRequest(topic=d.Resource(name="TlsTopic")), timeout=3)
     finally:
         channel.close()
+
+
+def test_a_broadcasting_group_gives_every_client_every_message(grpc_server):
+    """A group configured with messageModel=BROADCASTING: each v5 client of it receives (and acks) every
+    message on its own; a clustering group's clients share them out."""
+    server = grpc_server()
+    # Set the way an operator would: mqadmin's updateSubGroup with Comet's --message-model.
+    done = subprocess.run([os.environ.get("COMET_BINARY", "comet"), "admin", "updateSubGroup", "-n",
+                           server.namesrv_address, "-g", "BcastGroup", "--message-model", "broadcasting"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    producer = v5.producer(server, ["BcastTopic"])
+    clients = [v5.simple_consumer(server, group, {"BcastTopic": None}, await_duration=2)
+               for group in ("BcastGroup", "BcastGroup", "SharedGroup", "SharedGroup")]
+    try:
+        # A broadcasting client starts with what arrives after its first receive.
+        for client in clients[:2]:
+            assert client.receive(32, 15) == []
+        ids = sorted(producer.send(v5.message("BcastTopic", f"b{i}")).message_id for i in range(6))
+        for client in clients[:2]:
+            got = v5.receive_all(client, 6, timeout=20)
+            assert sorted(m.message_id for m in got) == ids
+        for client in clients[:2]:
+            assert client.receive(32, 15) == [], "an acknowledged message came back"
+        shared = []
+        deadline = time.monotonic() + 20
+        while len(shared) < 6 and time.monotonic() < deadline:
+            for client in clients[2:]:
+                for m in client.receive(32, 15):
+                    shared.append(m.message_id)
+                    client.ack(m)
+        assert sorted(shared) == ids, "clustering clients should share the messages, each once"
+    finally:
+        for client in clients:
+            client.shutdown()
+        producer.shutdown()

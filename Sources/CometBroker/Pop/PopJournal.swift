@@ -27,6 +27,14 @@ package final class PopJournal: @unchecked Sendable {
             self.queueID = queueID
         }
 
+        /// Whether this is one client's state in a broadcasting group (`group@clientID`).
+        var isClientInstance: Bool { group.contains(PopService.instanceSeparator) }
+
+        /// The consumer group (without a broadcasting client's id).
+        var consumerGroup: String {
+            group.split(separator: PopService.instanceSeparator, maxSplits: 1).first.map(String.init) ?? group
+        }
+
         var text: String { "\(group) \(topic) \(queueID)" }
     }
 

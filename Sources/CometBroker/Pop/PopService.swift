@@ -25,6 +25,10 @@ package final class PopService: Sendable {
         package var invisibleUntil: Int64
     }
 
+    /// Separates a broadcasting group from a client id in the POP state of one client
+    /// (`group@clientID`): `@` cannot occur in group names, so such keys never meet a group's.
+    package static let instanceSeparator: Character = "@"
+
     /// What a receive asks for.
     package struct Request: Sendable {
         package var group: String
@@ -220,9 +224,13 @@ package final class PopService: Sendable {
         throws(CometError) -> PopQueueState
     {
         if let queue = state.queues[key] { return queue }
+        // A broadcasting client starts with what arrives after it (remoting broadcasting's
+        // CONSUME_FROM_LAST_OFFSET); a group at its committed offset, else at the first message.
         let start =
-            offsets.offset(group: key.group, topic: key.topic, queueId: key.queueID)
-            ?? store.minOffset(topic: key.topic, queueID: key.queueID)
+            key.isClientInstance
+            ? store.maxOffset(topic: key.topic, queueID: key.queueID)
+            : offsets.offset(group: key.group, topic: key.topic, queueId: key.queueID)
+                ?? store.minOffset(topic: key.topic, queueID: key.queueID)
         batch.reset(key, next: start)
         return PopQueueState(next: start)
     }
@@ -360,9 +368,9 @@ package final class PopService: Sendable {
     private func deadLetter(_ key: Key, offset: Int64, sequence: UInt64, attempts: Int32, store: MessageStore) async {
         do {
             if let message = try await read(key, offset: offset, store: store) {
-                try deadLetterTopicMaker.withLock { $0 }?(key.group)
+                try deadLetterTopicMaker.withLock { $0 }?(key.consumerGroup)
                 var copy = StoredMessage(
-                    topic: TopicConfigManager.dlqPrefix + key.group, queueID: 0, body: message.body,
+                    topic: TopicConfigManager.dlqPrefix + key.consumerGroup, queueID: 0, body: message.body,
                     properties: message.properties, flag: message.flag, sysFlag: message.sysFlag,
                     bornTimestamp: message.bornTimestamp, bornHost: message.bornHost,
                     storeHost: store.configuration.storeHost,
@@ -410,6 +418,8 @@ package final class PopService: Sendable {
     }
 
     private func commitOffset(_ key: Key) {
+        // A broadcasting client's progress is its own, as a remoting broadcasting consumer's local offsets.
+        guard !key.isClientInstance else { return }
         guard let offset = state.withLock({ $0.queues[key]?.committedOffset }) else { return }
         offsets.commit(group: key.group, topic: key.topic, queueId: key.queueID, offset: offset)
     }

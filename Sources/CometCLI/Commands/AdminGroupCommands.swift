@@ -31,6 +31,15 @@ extension AdminCommand {
         var notifyConsumerIdsChangedEnable: Bool?
         @Option(help: "Whether 5.x (POP) consumers get one message per message group at a time (true/false).")
         var consumeMessageOrderly: Bool?
+        @Option(
+            help: ArgumentHelp(
+                "How 5.x (gRPC) consumers of the group share messages: clustering (each message to one client) or "
+                    + "broadcasting (every client gets every message).", valueName: "model"))
+        var messageModel: GroupMessageModel?
+
+        enum GroupMessageModel: String, ExpressibleByArgument, CaseIterable {
+            case clustering, broadcasting
+        }
 
         func run() async throws {
             let admin = common.admin()
@@ -46,6 +55,7 @@ extension AdminCommand {
                 config.notifyConsumerIdsChangedEnable = notifyConsumerIdsChangedEnable
             }
             if let consumeMessageOrderly { config.consumeMessageOrderly = consumeMessageOrderly }
+            if let messageModel { config.messageModel = messageModel.rawValue.uppercased() }
             let brokers = try await admin.updateSubscriptionGroup(
                 config, broker: target.broker, cluster: target.cluster)
             await admin.shutdown()

@@ -21,8 +21,14 @@ package struct SubscriptionGroupConfig: JSONBody, Hashable {
     package var notifyConsumerIdsChangedEnable = true
     /// `consumeMessageOrderly`: v5 (POP) consumers get one message per message group at a time.
     package var consumeMessageOrderly = false
+    /// `BROADCASTING` makes every 5.x (POP) consumer of the group receive every message (Comet's
+    /// extension: upstream 5.x has no broadcasting); absent or `CLUSTERING` shares them out.
+    package var messageModel: String?
 
     package init(groupName: String) { self.groupName = groupName }
+
+    /// Whether 5.x consumers of the group each get every message.
+    package var isBroadcasting: Bool { messageModel?.uppercased() == "BROADCASTING" }
 
     package static let fieldDefaults: [String: JSONValue] = [
         "consumeEnable": true, "consumeFromMinEnable": true, "consumeBroadcastEnable": true, "retryQueueNums": 1,
