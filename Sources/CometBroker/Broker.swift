@@ -33,7 +33,8 @@ package final class Broker: Service {
         self.acl = acl
         server = RemotingServer(
             configuration: RemotingServerConfiguration(
-                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls),
+                listen: configuration.listen, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls,
+                limits: configuration.connectionLimits),
             processor: processor, logger: logger, eventLoopGroup: eventLoopGroup)
         // Upstream's broker talks TLS to name servers in enforcing mode, trusting any certificate; it
         // presents its own certificate in case the name server asks for one.

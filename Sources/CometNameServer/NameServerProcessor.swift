@@ -13,6 +13,8 @@ package final class NameServerProcessor: RequestProcessor {
     private let logger: Logger
     /// Settings as GET_NAMESRV_CONFIG lists them; UPDATE_NAMESRV_CONFIG changes them in memory.
     private let settings: Mutex<[String: String]>
+    /// A broker silent for this long no longer holds its name and id against other addresses.
+    private let brokerExpiryMillis: Int64
 
     package init(
         kvConfig: KVConfigManager, configuration: NameServerConfiguration = .init(), clock: WallClock = .system,
@@ -22,6 +24,7 @@ package final class NameServerProcessor: RequestProcessor {
         settings = Mutex(configuration.properties)
         self.clock = clock
         self.logger = logger
+        brokerExpiryMillis = configuration.brokerExpiry.saturatingMilliseconds
     }
 
     /// A snapshot of the route table (tests, admin).
@@ -187,7 +190,21 @@ package final class NameServerProcessor: RequestProcessor {
         let now = clock.nowMillis()
         let (isNew, result) = routes.withLock { table in
             let isNew = table.brokerLiveTable[header.brokerAddr] == nil
-            return (isNew, table.registerBroker(header, body: body, connectionID: connection.id, now: now))
+            let result = table.registerBroker(
+                header, body: body, connectionID: connection.id, now: now, expiryMillis: brokerExpiryMillis)
+            return (isNew, result)
+        }
+        if let holder = result.refusedForLiveAddr {
+            logger.warning(
+                "refusing broker registration: the name and id belong to a live broker at another address",
+                metadata: [
+                    "broker.name": "\(header.brokerName)", "broker.id": "\(header.brokerId)",
+                    "broker.address": "\(header.brokerAddr)", "live.address": "\(holder)",
+                    "remote.address": "\(connection.remoteAddress)",
+                ])
+            return .response(
+                to: request, code: .noPermission,
+                remark: "broker \(header.brokerName) id \(header.brokerId) is registered by the live broker at \(holder); it expires after \(brokerExpiryMillis / 1000) s without registering")
         }
         if isNew {
             logger.info(

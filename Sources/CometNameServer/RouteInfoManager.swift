@@ -7,18 +7,23 @@ package struct BrokerLiveInfo: Sendable, Hashable {
     package var lastUpdateTimestamp: Int64
     package var dataVersion: DataVersion
     package var haServerAddr: String
-    /// The connection it registered on; closing it drops the broker at once.
-    package var connectionID: UInt64?
+    /// The connections it registered on; when the last of them closes the broker is dropped at
+    /// once. A connection closing removes only what was registered over it.
+    package var connectionIDs: Set<UInt64>
 }
 
 /// Where a slave finds its master, answered to every registration.
 package struct RegisterBrokerResult: Sendable, Hashable {
     package var haServerAddr: String?
     package var masterAddr: String?
+    /// Set when the registration was refused: the live address already registered under the
+    /// same broker name and id (nothing was changed).
+    package var refusedForLiveAddr: String?
 
-    package init(haServerAddr: String? = nil, masterAddr: String? = nil) {
+    package init(haServerAddr: String? = nil, masterAddr: String? = nil, refusedForLiveAddr: String? = nil) {
         self.haServerAddr = haServerAddr
         self.masterAddr = masterAddr
+        self.refusedForLiveAddr = refusedForLiveAddr
     }
 }
 
@@ -39,9 +44,19 @@ package struct RouteInfoManager: Sendable {
     ///
     /// Topic queue data is taken from masters only, and only when the broker is new or its data
     /// version changed; topics the master no longer reports lose that broker's queues.
+    ///
+    /// Registrations are not authenticated, so a registration never evicts a *live* broker: when
+    /// another address holds the same broker name and id and registered within `expiryMillis`,
+    /// nothing changes and the result says who holds the slot.
     package mutating func registerBroker(
-        _ header: RegisterBrokerRequestHeader, body: RegisterBrokerBody?, connectionID: UInt64?, now: Int64
+        _ header: RegisterBrokerRequestHeader, body: RegisterBrokerBody?, connectionID: UInt64?, now: Int64,
+        expiryMillis: Int64 = 120_000
     ) -> RegisterBrokerResult {
+        if let holder = brokerAddrTable[header.brokerName]?.brokerAddrs[header.brokerId], holder != header.brokerAddr,
+            let live = brokerLiveTable[holder], now - live.lastUpdateTimestamp <= expiryMillis
+        {
+            return RegisterBrokerResult(refusedForLiveAddr: holder)
+        }
         clusterAddrTable[header.clusterName, default: []].insert(header.brokerName)
 
         var brokerData =
@@ -64,9 +79,11 @@ package struct RouteInfoManager: Sendable {
                 replaceQueueData(of: header.brokerName, with: body.topicConfigTable)
             }
         }
+        var connectionIDs = brokerLiveTable[header.brokerAddr]?.connectionIDs ?? []
+        if let connectionID { connectionIDs.insert(connectionID) }
         brokerLiveTable[header.brokerAddr] = BrokerLiveInfo(
             lastUpdateTimestamp: now, dataVersion: dataVersion, haServerAddr: header.haServerAddr,
-            connectionID: connectionID)
+            connectionIDs: connectionIDs)
 
         var result = RegisterBrokerResult()
         if header.brokerId != 0, let masterAddr = brokerData.brokerAddrs[0] {
@@ -94,9 +111,18 @@ package struct RouteInfoManager: Sendable {
         return expired.sorted()
     }
 
-    /// Drops every broker that registered on a connection that just closed; returns their addresses.
+    /// Forgets a connection that just closed; drops every broker for which it was the last
+    /// connection it registered on, and returns their addresses.
     package mutating func connectionClosed(_ connectionID: UInt64) -> [String] {
-        let gone = brokerLiveTable.filter { $0.value.connectionID == connectionID }.map(\.key)
+        var gone: [String] = []
+        for (addr, var live) in brokerLiveTable where live.connectionIDs.contains(connectionID) {
+            live.connectionIDs.remove(connectionID)
+            if live.connectionIDs.isEmpty {
+                gone.append(addr)
+            } else {
+                brokerLiveTable[addr] = live
+            }
+        }
         for addr in gone { destroyBroker(at: addr) }
         return gone.sorted()
     }

@@ -46,7 +46,8 @@ package final class RemotingConnection: Sendable {
             var request = request
             request.flag &= ~RemotingCommand.responseFlag
             request.opaque = opaque
-            return RemotingCommandEncoder.encodeFrame(request, into: &buffer)
+            // A request that cannot be framed goes out as nothing; its call then times out.
+            return try? RemotingCommandEncoder.encodeFrame(request, into: &buffer)
         }
     }
 
@@ -91,7 +92,7 @@ package final class RemotingConnection: Sendable {
             var request = request
             request.flag |= RemotingCommand.onewayFlag
             request.opaque = opaque
-            if let body = RemotingCommandEncoder.encodeFrame(request, into: &buffer) {
+            if let body = try? RemotingCommandEncoder.encodeFrame(request, into: &buffer) {
                 var body = body
                 buffer.writeBuffer(&body)
             }
@@ -116,8 +117,21 @@ package final class RemotingConnection: Sendable {
     /// Writes a command without waiting (responses to requests the peer sent).
     package func write(_ command: RemotingCommand) {
         var frame = channel.allocator.buffer(capacity: 256)
-        let body = RemotingCommandEncoder.encodeFrame(command, into: &frame)
+        let body: ByteBuffer?
+        do {
+            body = try RemotingCommandEncoder.encodeFrame(command, into: &frame)
+        } catch {
+            // A response that cannot be framed is answered with an error instead (see the encoder).
+            guard command.isResponse else { return }
+            frame.clear()
+            body = try? RemotingCommandEncoder.encodeFrame(
+                RemotingCommandEncoder.unencodableResponse(command, error), into: &frame)
+        }
         outbound.enqueue(frame, body)
+        // The frame bypasses the in-flight limiter (it is queued below the encoder): tell it.
+        if command.isResponse {
+            channel.triggerUserOutboundEvent(InFlightRequestLimiter.ResponseWritten(), promise: nil)
+        }
     }
 
     /// Closes the connection; pending calls fail.

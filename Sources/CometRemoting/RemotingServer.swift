@@ -12,16 +12,19 @@ package struct RemotingServerConfiguration: Sendable {
     package var listen: HostAndPort
     /// Frames above this size close the connection (RocketMQ's default: 16 MiB).
     package var maxFrameLength: Int
+    /// Connection count, in-flight requests, idle timeout and partial-frame bounds.
+    package var limits: ConnectionLimits
     /// TLS on this port (RocketMQ's `tls.server.*`); disabled by default.
     package var tls: TLSSettings
 
     package init(
         listen: HostAndPort, maxFrameLength: Int = RemotingFrameDecoder.defaultMaxFrameLength,
-        tls: TLSSettings = TLSSettings()
+        tls: TLSSettings = TLSSettings(), limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.listen = listen
         self.maxFrameLength = maxFrameLength
         self.tls = tls
+        self.limits = limits
     }
 }
 
@@ -60,8 +63,10 @@ package final class RemotingServer: Service {
     package var connectionCount: Int { connections.withLock { $0.count } }
 
     package func run() async throws {
-        let (requests, continuation) = AsyncStream<(RemotingCommand, RemotingConnection)>.makeStream()
+        let (requests, continuation) = AsyncStream<(RemotingCommand, RemotingConnection, ContinuousClock.Instant)>
+            .makeStream()
         let maxFrameLength = configuration.maxFrameLength
+        let limits = configuration.limits
         let logger = self.logger
         let tls: TLSModeHandler.Factory?
         do {
@@ -70,11 +75,19 @@ package final class RemotingServer: Service {
             bound.fail(error)
             throw error
         }
+        let openConnections = SharedCounter()
+        let partialFrameBytes = SharedCounter()
         let serverChannel: any Channel
         do {
             serverChannel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ConnectionCountLimiter(limit: limits.maxConnections, open: openConnections, logger: logger))
+                    }
+                }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.socketOption(.so_keepalive), value: 1)
                 .childChannelInitializer { [self] channel in
@@ -82,15 +95,23 @@ package final class RemotingServer: Service {
                         let connection = RemotingConnection(channel: channel)
                         self.connections.withLock { $0[connection.id] = connection }
                         if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeHandler()) }
+                        if let idle = limits.idleTimeout {
+                            try channel.pipeline.syncOperations.addHandlers([
+                                IdleStateHandler(allTimeout: .nanoseconds(Int64(idle.nanoseconds))),
+                                IdleConnectionCloser(logger: logger),
+                            ])
+                        }
                         try channel.pipeline.syncOperations.addHandlers([
+                            PartialFrameBudget(budget: limits.maxBufferedPartialFrameBytes, total: partialFrameBytes),
                             ByteToMessageHandler(RemotingFrameDecoder(maxFrameLength: maxFrameLength)),
                             RemotingCommandEncoder(),
+                            InFlightRequestLimiter(limit: limits.maxInFlightRequestsPerConnection),
                             RemotingChannelHandler(
                                 connection: connection, logger: logger,
                                 onEventLoop: { [processor] request, connection, responder in
                                     processor.processOnEventLoop(request, connection: connection, responder: responder)
                                 },
-                                onRequest: { continuation.yield(($0, $1)) },
+                                onRequest: { continuation.yield(($0, $1, .now)) },
                                 onClose: { [self] connection in
                                     self.connections.withLock { _ = $0.removeValue(forKey: connection.id) }
                                     self.processor.connectionClosed(connection)
@@ -109,8 +130,8 @@ package final class RemotingServer: Service {
 
         await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { tasks in
-                for await (request, connection) in requests {
-                    tasks.addTask { await self.handle(request, from: connection) }
+                for await (request, connection, received) in requests {
+                    tasks.addTask { await self.handle(request, from: connection, received: received) }
                 }
             }
         } onCancelOrGracefulShutdown: {
@@ -122,17 +143,32 @@ package final class RemotingServer: Service {
         for connection in open { try? await connection.channel.close() }
     }
 
-    private func handle(_ request: RemotingCommand, from connection: RemotingConnection) async {
+    private func handle(
+        _ request: RemotingCommand, from connection: RemotingConnection, received: ContinuousClock.Instant
+    ) async {
         logger.debug(
             "received \(request)", metadata: ["remote.address": "\(connection.remoteAddress)"])
         var response: RemotingCommand?
-        do {
-            response = try await processor.process(request, connection: connection)
-        } catch {
-            logger.info(
-                "request \(request.requestCode) failed: \(error)",
-                metadata: ["remote.address": "\(connection.remoteAddress)"])
-            response = .response(to: request, code: .systemError, remark: "\(error)")
+        let waited = ContinuousClock.now - received
+        if let limit = processor.queueWaitLimit(for: request), waited > limit {
+            // RocketMQ's cleanExpiredRequest: the broker is behind, so tell the client at once and
+            // let it retry elsewhere instead of answering long after it gave up.
+            response = .response(
+                to: request, code: .systemBusy,
+                remark: "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: \(waited.saturatingMilliseconds)ms")
+        } else {
+            do {
+                response = try await processor.process(request, connection: connection)
+            } catch {
+                logger.info(
+                    "request \(request.requestCode) failed: \(error)",
+                    metadata: ["remote.address": "\(connection.remoteAddress)"])
+                if let known = error as? any ResponseCodeConvertible {
+                    response = .response(to: request, code: known.responseCode, remark: known.responseRemark)
+                } else {
+                    response = .response(to: request, code: .systemError, remark: "\(error)")
+                }
+            }
         }
         guard !request.isOneway, var response else { return }
         response.opaque = request.opaque

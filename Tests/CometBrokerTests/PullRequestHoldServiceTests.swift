@@ -22,6 +22,28 @@ struct PullRequestHoldServiceTests {
         try await withTimeout(.seconds(5)) { await held.value }
     }
 
+    @Test("Closing a connection releases the pulls held for it, and only those")
+    func connectionClosedReleases() async {
+        let holds = PullRequestHoldService()
+        await withTaskGroup(of: UInt64.self) { group in
+            for connection in [UInt64(1), 2] {
+                group.addTask {
+                    await holds.waitForMessage(
+                        topic: "T", queueId: 0, offset: 0, tagsCodes: nil, deadline: .max, connectionId: connection,
+                        currentMaxOffset: { 0 })
+                    return connection
+                }
+            }
+            while holds.heldCount < 2 { await Task.yield() }
+            holds.connectionClosed(1)
+            #expect(await group.next() == 1)
+            #expect(holds.heldCount == 1)
+            holds.connectionClosed(2)
+            #expect(await group.next() == 2)
+        }
+        #expect(holds.heldCount == 0)
+    }
+
     @Test("A message whose tag the subscription does not want leaves the pull held")
     func tagFilter() async throws {
         let holds = PullRequestHoldService()

@@ -71,7 +71,7 @@ struct MalformedInputTests {
             let bystander = try await client.connection(to: address)
 
             let channel = try await rawConnection(to: address)
-            var whole = RemotingCommandEncoder.encode(.request(.getBrokerClusterInfo))
+            var whole = try RemotingCommandEncoder.encode(.request(.getBrokerClusterInfo))
             try await channel.writeAndFlush(whole.readSlice(length: whole.readableBytes - 5)!)
             try await channel.close()
             try await withTimeout(.seconds(5)) {

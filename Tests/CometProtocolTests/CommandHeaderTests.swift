@@ -7,7 +7,7 @@ import Testing
 func roundTrip<H: CommandHeader>(_ header: H, _ serialization: SerializeType) throws -> H {
     var command = RemotingCommand.request(.registerBroker, header: header)
     command.serializeType = serialization
-    var frame = RemotingCommandEncoder.encode(command)
+    var frame = try RemotingCommandEncoder.encode(command)
     var decoder = RemotingFrameDecoder()
     let decoded = try #require(try decoder.decode(buffer: &frame))
     return try decoded.decodeHeader(H.self)

@@ -72,7 +72,7 @@ struct MalformedFrameTests {
 
     @Test("A truncated frame at end of stream is an error, an incomplete one otherwise waits")
     func truncated() throws {
-        var full = RemotingCommandEncoder.encode(RemotingCommand(code: 34, extFields: ["k": "v"]))
+        var full = try RemotingCommandEncoder.encode(RemotingCommand(code: 34, extFields: ["k": "v"]))
         var partial = full.readSlice(length: full.readableBytes - 3)!
         var decoder = RemotingFrameDecoder()
         #expect(try decoder.decode(buffer: &partial) == nil)
@@ -82,7 +82,7 @@ struct MalformedFrameTests {
     @Test("On a channel, a bad frame raises an error after earlier good frames were delivered")
     func channelPipeline() throws {
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(RemotingFrameDecoder()))
-        var input = RemotingCommandEncoder.encode(RemotingCommand(code: 34))
+        var input = try RemotingCommandEncoder.encode(RemotingCommand(code: 34))
         var bad = BadFrame.malformedJSON.bytes
         input.writeBuffer(&bad)
         #expect(throws: CometError.self) { try channel.writeInbound(input) }

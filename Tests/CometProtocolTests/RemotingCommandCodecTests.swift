@@ -33,7 +33,7 @@ struct RemotingCommandCodecTests {
     @Test("Round-trips every header field and the body", arguments: [SerializeType.json, .rocketmq])
     func roundTrip(_ serialization: SerializeType) throws {
         let command = sampleCommand(serialization)
-        let decoded = try decodeFrame(RemotingCommandEncoder.encode(command))
+        let decoded = try decodeFrame(try RemotingCommandEncoder.encode(command))
         #expect(decoded.code == command.code)
         #expect(decoded.language == command.language)
         #expect(decoded.version == command.version)
@@ -48,8 +48,8 @@ struct RemotingCommandCodecTests {
 
     @Test("Encodes the serialization type in the top byte of the header-length word")
     func headerLengthWord() throws {
-        let json = RemotingCommandEncoder.encode(sampleCommand(.json))
-        let binary = RemotingCommandEncoder.encode(sampleCommand(.rocketmq))
+        let json = try RemotingCommandEncoder.encode(sampleCommand(.json))
+        let binary = try RemotingCommandEncoder.encode(sampleCommand(.rocketmq))
         #expect(json.getInteger(at: 4, as: UInt32.self)! >> 24 == 0)
         #expect(binary.getInteger(at: 4, as: UInt32.self)! >> 24 == 1)
         #expect(Int(json.getInteger(at: 0, as: UInt32.self)!) == json.readableBytes - 4)
@@ -85,7 +85,7 @@ struct RemotingCommandCodecTests {
         #expect(response.serializeType == .rocketmq)
         var jsonResponse = response
         jsonResponse.serializeType = .json
-        let encoded = RemotingCommandEncoder.encode(jsonResponse)
+        let encoded = try RemotingCommandEncoder.encode(jsonResponse)
         let text = String(buffer: encoded.getSlice(at: 8, length: encoded.readableBytes - 8)!)
         #expect(text.contains(#""extFields":{"haServerAddr":"h:1"}"#))
         #expect(text.contains(#""code":17"#))
@@ -94,8 +94,8 @@ struct RemotingCommandCodecTests {
     @Test("The decoder handles any split of a stream of frames")
     func verifier() throws {
         let commands = [sampleCommand(.json), sampleCommand(.rocketmq), RemotingCommand(code: 34)]
-        let inputs = commands.map { command -> (ByteBuffer, [RemotingCommand]) in
-            (RemotingCommandEncoder.encode(command), [command])
+        let inputs = try commands.map { command throws -> (ByteBuffer, [RemotingCommand]) in
+            (try RemotingCommandEncoder.encode(command), [command])
         }
         try ByteToMessageDecoderVerifier.verifyDecoder(
             inputOutputPairs: inputs, decoderFactory: { RemotingFrameDecoder() })

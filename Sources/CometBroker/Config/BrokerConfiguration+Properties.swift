@@ -1,4 +1,5 @@
 package import CometCore
+import CometRemoting
 import CometStore
 
 extension BrokerConfiguration {
@@ -7,7 +8,7 @@ extension BrokerConfiguration {
         "brokerIP2", "haListenPort", "sendMessageThreadPoolNums", "pullMessageThreadPoolNums",
         "useReentrantLockWhenPutMessage", "transientStorePoolEnable", "warmMapedFileEnable", "slaveReadEnable",
         "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile", "enablePropertyFilter",
-        "traceTopicEnable", "waitTimeMillsInSendQueue", "osPageCacheBusyTimeOutMills",
+        "traceTopicEnable", "osPageCacheBusyTimeOutMills",
         "maxTransferCountOnMessageInDisk", "maxTransferBytesOnMessageInDisk", "fetchNamesrvAddrByAddressServer",
         "enableDLegerCommitLog", "clientManageThreadPoolNums", "maxOffsetReportRetryTimes",
     ]
@@ -53,8 +54,7 @@ extension BrokerConfiguration {
         case "storePathRootDir": dataDirectory = value
         case "storePathCommitLog":
             guard value == dataDirectory + "/commitlog" else {
-                return
-                    "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
+                return "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
             }
         // RocketMQ 4.x's misspelt `mapedFileSizeCommitLog` is still found in old broker.conf files.
         case "mappedFileSizeCommitLog", "mapedFileSizeCommitLog":
@@ -117,10 +117,16 @@ extension BrokerConfiguration {
                 return "broker.conf key '\(key)' is accepted but has no effect in Comet"
             }
         case "brokerConfigPath", "configBlackList": break
+        case "waitTimeMillsInSendQueue": waitTimeInSendQueue = .milliseconds(try int(0...600_000))
+        case "serverChannelMaxIdleTimeSeconds":
+            let seconds = try int(0...86_400)
+            connectionLimits.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
+        case "serverMaxConnections": connectionLimits.maxConnections = Int(try int(1...1_000_000))
+        case "serverMaxInFlightRequests": connectionLimits.maxInFlightRequestsPerConnection = Int(try int(1...1_000_000))
+        case "serverMaxBufferedPartialFrameBytes":
+            connectionLimits.maxBufferedPartialFrameBytes = Int(try int(1024...Int64(Int32.max) * 16))
         default:
-            if Self.ignoredKeys.contains(key) {
-                return "broker.conf key '\(key)' is accepted but has no effect in Comet"
-            }
+            if Self.ignoredKeys.contains(key) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
             return "unknown broker.conf key '\(key)' (line \(line)) is ignored"
         }
         return nil

@@ -1,4 +1,5 @@
 package import CometCore
+package import CometRemoting
 package import CometStore
 
 /// Settings of a broker, with RocketMQ's defaults. Build one from flags and/or a `broker.conf`
@@ -41,6 +42,13 @@ package struct BrokerConfiguration: Sendable {
     package var lockExpiry: Duration = .seconds(60)
     /// Largest accepted frame (16 MiB).
     package var maxFrameLength = 16 * 1024 * 1024
+    /// Bounds on connections and what each may hold (`serverChannelMaxIdleTimeSeconds`,
+    /// `serverMaxConnections`, `serverMaxInFlightRequests`, `serverMaxBufferedPartialFrameBytes`).
+    package var connectionLimits = ConnectionLimits()
+    /// `waitTimeMillsInSendQueue`: a send that waited longer than this before the broker got to
+    /// it is answered SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]broker busy` so the client retries
+    /// elsewhere (default 200 ms).
+    package var waitTimeInSendQueue: Duration = .milliseconds(200)
     /// `messageDelayLevel`: the delays of levels 1, 2, … (default 18 levels, 1 s … 2 h).
     package var messageDelayLevel = DelayLevelTable.defaultLevels
     /// `timerWheelEnable`: accept deliver-at (timer) messages (default true).

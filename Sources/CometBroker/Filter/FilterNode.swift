@@ -26,13 +26,34 @@ indirect enum FilterNode: Sendable {
     case not(FilterNode)
     /// A bare property used as a condition: true only for a Boolean, which properties never are.
     case booleanCast(FilterNode)
-    case and(FilterNode, FilterNode)
-    case or(FilterNode, FilterNode)
+    /// Conjunction of two or more conditions, evaluated left to right. A chain `a AND b AND c`
+    /// is one flat node rather than a left-deep tree, so long chains need no recursion.
+    case and([FilterNode])
+    /// Disjunction of two or more conditions, evaluated left to right (flat, like ``and(_:)``).
+    case or([FilterNode])
     case compare(Comparison, FilterNode, FilterNode)
     case isNull(FilterNode)
     case inList(String, Set<String>, negated: Bool)
 
     /// Whether upstream would build a `BooleanExpression` here (NULL, TRUE and FALSE literals included).
+    /// `left AND right`, appended to `left` when it already is a conjunction.
+    static func conjunction(_ left: FilterNode, _ right: FilterNode) -> FilterNode {
+        if case .and(var terms) = left {
+            terms.append(right)
+            return .and(terms)
+        }
+        return .and([left, right])
+    }
+
+    /// `left OR right`, appended to `left` when it already is a disjunction.
+    static func disjunction(_ left: FilterNode, _ right: FilterNode) -> FilterNode {
+        if case .or(var terms) = left {
+            terms.append(right)
+            return .or(terms)
+        }
+        return .or([left, right])
+    }
+
     var isBoolean: Bool {
         switch self {
         case .constant(.bool), .constant(.null): return true
@@ -46,15 +67,20 @@ indirect enum FilterNode: Sendable {
         return false
     }
 
-    /// Names of the properties the node reads.
+    /// Names of the properties the node reads (an explicit work list: no recursion).
     var propertyNames: Set<String> {
-        switch self {
-        case .constant: return []
-        case .property(let name), .inList(let name, _, _): return [name]
-        case .negate(let n), .not(let n), .booleanCast(let n), .isNull(let n): return n.propertyNames
-        case .and(let l, let r), .or(let l, let r), .compare(_, let l, let r):
-            return l.propertyNames.union(r.propertyNames)
+        var names: Set<String> = []
+        var pending: [FilterNode] = [self]
+        while let node = pending.popLast() {
+            switch node {
+            case .constant: break
+            case .property(let name), .inList(let name, _, _): names.insert(name)
+            case .negate(let n), .not(let n), .booleanCast(let n), .isNull(let n): pending.append(n)
+            case .and(let terms), .or(let terms): pending += terms
+            case .compare(_, let l, let r): pending += [l, r]
+            }
         }
+        return names
     }
 
     func evaluate<Source: FilterPropertySource>(_ source: Source) -> FilterValue {
@@ -83,18 +109,23 @@ indirect enum FilterNode: Sendable {
             case .failed: return .failed
             default: return .bool(false)
             }
-        case .and(let left, let right):
-            let l = left.evaluate(source)
-            if l == .failed || l == .bool(false) { return l }
-            let r = right.evaluate(source)
-            if r == .failed || r == .bool(false) { return r }
-            return l == .null || r == .null ? .null : .bool(true)
-        case .or(let left, let right):
-            let l = left.evaluate(source)
-            if l == .failed || l == .bool(true) { return l }
-            let r = right.evaluate(source)
-            if r == .failed || r == .bool(true) { return r }
-            return l == .null || r == .null ? .null : .bool(false)
+        case .and(let terms):
+            // Folds left to right exactly as the binary tree `((a AND b) AND c)` would.
+            var result = FilterValue.bool(true)
+            for term in terms {
+                let value = term.evaluate(source)
+                if value == .failed || value == .bool(false) { return value }
+                if value == .null { result = .null }
+            }
+            return result
+        case .or(let terms):
+            var result = FilterValue.bool(false)
+            for term in terms {
+                let value = term.evaluate(source)
+                if value == .failed || value == .bool(true) { return value }
+                if value == .null { result = .null }
+            }
+            return result
         case .isNull(let operand):
             switch operand.evaluate(source) {
             case .null: return .bool(true)

@@ -23,8 +23,14 @@ package struct SQLFilter: Sendable {
             return SQLFilter(expression: expression, root: root)
         } catch {
             throw CometError(
-                .malformedExpression, "invalid SQL92 expression \"\(expression)\": \(error)", cause: error)
+                .malformedExpression, "invalid SQL92 expression \"\(Self.excerpt(expression))\": \(error)",
+                cause: error)
         }
+    }
+
+    /// The start of a long expression, for error remarks that stay readable.
+    private static func excerpt(_ expression: String) -> String {
+        expression.count <= 200 ? expression : "\(expression.prefix(200))… (\(expression.utf8.count) bytes)"
     }
 
     init(expression: String, root: FilterNode) {

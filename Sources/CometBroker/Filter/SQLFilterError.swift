@@ -20,5 +20,6 @@ package struct SQLFilterError: Error, Sendable, Equatable, CustomStringConvertib
 
 extension CometError.Code {
     /// A filter expression (SQL92 subscription) could not be compiled.
-    package static let malformedExpression = CometError.Code("malformedExpression")
+    package static let malformedExpression = CometError.Code(
+        "malformedExpression", responseCode: .subscriptionParseFailed)
 }

@@ -6,15 +6,31 @@
 /// Precedence, lowest first: `OR`, `AND`, `= <> IS [NOT] NULL`, `> >= < <= [NOT] BETWEEN [NOT] IN`,
 /// unary `+ - NOT`, then literals, properties and parentheses. As upstream, `NOT` binds tighter
 /// than comparisons: write `NOT (a = 1)`.
+///
+/// Subscriptions come from clients, so the parser is bounded: at most ``maxTokens`` tokens and
+/// ``maxDepth`` nested parentheses or unary operators (both refused with a positioned error, which
+/// the broker answers as SUBSCRIPTION_PARSE_FAILED). `AND`/`OR` chains become flat nodes, so the
+/// compiled tree is never deeper than the nesting the text spells out.
 struct SQLParser {
+    /// Most tokens an expression may have (RocketMQ has no limit; real selectors use a few dozen).
+    static let maxTokens = 4096
+    /// Deepest nesting of parentheses and unary `+ - NOT` accepted.
+    static let maxDepth = 64
+
     private let tokens: [SQLToken]
     private var index = 0
+    private var depth = 0
 
     init(tokens: [SQLToken]) { self.tokens = tokens }
 
     /// Parses a whole expression into a boolean node.
     static func parse(_ text: String) throws(SQLFilterError) -> FilterNode {
-        var parser = SQLParser(tokens: try SQLLexer.tokenize(text))
+        let tokens = try SQLLexer.tokenize(text)
+        guard tokens.count <= maxTokens + 1 else {
+            throw SQLFilterError(
+                position: tokens[maxTokens].position, "the expression has more than \(maxTokens) tokens")
+        }
+        var parser = SQLParser(tokens: tokens)
         let first = parser.current
         let node = try parser.orExpression()
         guard case .end = parser.current.kind else {
@@ -47,8 +63,7 @@ struct SQLParser {
 
     private mutating func expectKeyword(_ keyword: SQLKeyword) throws(SQLFilterError) {
         guard isKeyword(keyword) else {
-            throw SQLFilterError(
-                position: current.position, "expected '\(keyword.rawValue)' but found \(current.quoted)")
+            throw SQLFilterError(position: current.position, "expected '\(keyword.rawValue)' but found \(current.quoted)")
         }
         _ = advance()
     }
@@ -60,7 +75,7 @@ struct SQLParser {
             let op = advance()
             let rightToken = current
             let right = try andExpression()
-            left = .or(try Self.asBoolean(left, at: firstToken), try Self.asBoolean(right, at: rightToken))
+            left = .disjunction(try Self.asBoolean(left, at: firstToken), try Self.asBoolean(right, at: rightToken))
             _ = op
         }
         return left
@@ -73,7 +88,7 @@ struct SQLParser {
             _ = advance()
             let rightToken = current
             let right = try equalityExpression()
-            left = .and(try Self.asBoolean(left, at: firstToken), try Self.asBoolean(right, at: rightToken))
+            left = .conjunction(try Self.asBoolean(left, at: firstToken), try Self.asBoolean(right, at: rightToken))
         }
         return left
     }
@@ -110,8 +125,7 @@ struct SQLParser {
             case .symbol(">"), .symbol(">="), .symbol("<"), .symbol("<="):
                 _ = advance()
                 let right = try unaryExpression()
-                guard case .symbol(let symbol) = op.kind, let comparison = FilterNode.Comparison(rawValue: symbol)
-                else {
+                guard case .symbol(let symbol) = op.kind, let comparison = FilterNode.Comparison(rawValue: symbol) else {
                     return left
                 }
                 left = try Self.ordering(comparison, left, right, at: op)
@@ -136,9 +150,7 @@ struct SQLParser {
         }
     }
 
-    private mutating func between(
-        _ value: FilterNode, negated: Bool, at op: SQLToken
-    ) throws(SQLFilterError) -> FilterNode {
+    private mutating func between(_ value: FilterNode, negated: Bool, at op: SQLToken) throws(SQLFilterError) -> FilterNode {
         let low = try unaryExpression()
         try expectKeyword(.and)
         let high = try unaryExpression()
@@ -155,16 +167,14 @@ struct SQLParser {
             }
         }
         if negated {
-            return .or(try Self.ordering(.less, value, low, at: op), try Self.ordering(.greater, value, high, at: op))
+            return .or([try Self.ordering(.less, value, low, at: op), try Self.ordering(.greater, value, high, at: op)])
         }
-        return .and(
-            try Self.ordering(.greaterOrEqual, value, low, at: op), try Self.ordering(.lessOrEqual, value, high, at: op)
-        )
+        return .and([
+            try Self.ordering(.greaterOrEqual, value, low, at: op), try Self.ordering(.lessOrEqual, value, high, at: op),
+        ])
     }
 
-    private mutating func inList(
-        _ value: FilterNode, negated: Bool, at op: SQLToken
-    ) throws(SQLFilterError) -> FilterNode {
+    private mutating func inList(_ value: FilterNode, negated: Bool, at op: SQLToken) throws(SQLFilterError) -> FilterNode {
         guard case .property(let name) = value else {
             throw SQLFilterError(position: op.position, "IN needs a property on its left")
         }
@@ -172,8 +182,7 @@ struct SQLParser {
         var values: Set<String> = []
         repeat {
             guard case .string(let text) = current.kind else {
-                throw SQLFilterError(
-                    position: current.position, "expected a string literal in IN (...) but found \(current.quoted)")
+                throw SQLFilterError(position: current.position, "expected a string literal in IN (...) but found \(current.quoted)")
             }
             _ = advance()
             values.insert(text)
@@ -189,6 +198,11 @@ struct SQLParser {
 
     private mutating func unaryExpression() throws(SQLFilterError) -> FilterNode {
         let token = current
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else {
+            throw SQLFilterError(position: token.position, "the expression nests deeper than \(Self.maxDepth) levels")
+        }
         switch token.kind {
         case .symbol("+"):
             _ = advance()
@@ -225,8 +239,7 @@ struct SQLParser {
             try expectSymbol(")")
             return inner
         default:
-            throw SQLFilterError(
-                position: token.position, "expected a value, property or '(' but found \(token.quoted)")
+            throw SQLFilterError(position: token.position, "expected a value, property or '(' but found \(token.quoted)")
         }
     }
 

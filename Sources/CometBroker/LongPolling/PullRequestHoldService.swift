@@ -16,6 +16,8 @@ package final class PullRequestHoldService: Sendable {
         var offset: Int64
         var tagsCodes: Set<Int64>?
         var deadline: Int64
+        /// The connection the pull came on (``RemotingConnection/id``), released when it closes.
+        var connectionId: UInt64?
         var continuation: CheckedContinuation<Void, Never>
     }
 
@@ -35,9 +37,10 @@ package final class PullRequestHoldService: Sendable {
     /// Suspends until a message past `offset` (matching `tagsCodes`, if given) arrives, until
     /// `deadline` (ms, checked by ``expire(now:)``), or until the task is cancelled.
     /// `currentMaxOffset` is read after registering, so an arrival racing the registration is not missed.
+    /// A pull with a `connectionId` is also released by ``connectionClosed(_:)``.
     package func waitForMessage(
         topic: String, queueId: Int32, offset: Int64, tagsCodes: Set<Int64>?, deadline: Int64,
-        currentMaxOffset: @Sendable () -> Int64
+        connectionId: UInt64? = nil, currentMaxOffset: @Sendable () -> Int64
     ) async {
         let key = QueueKey(topic: topic, queueId: queueId)
         let id = state.withLock { state -> UInt64 in
@@ -49,7 +52,8 @@ package final class PullRequestHoldService: Sendable {
                 let registered = state.withLock { state -> Bool in
                     guard !state.isShutdown, !Task.isCancelled else { return false }
                     state.waiters[key, default: [:]][id] = Waiter(
-                        offset: offset, tagsCodes: tagsCodes, deadline: deadline, continuation: continuation)
+                        offset: offset, tagsCodes: tagsCodes, deadline: deadline, connectionId: connectionId,
+                        continuation: continuation)
                     return true
                 }
                 guard registered else {
@@ -97,6 +101,22 @@ package final class PullRequestHoldService: Sendable {
             return due
         }
         for continuation in due { continuation.resume() }
+    }
+
+    /// Releases the pulls held for a connection that closed: nobody reads their answers, and
+    /// they would otherwise keep their tasks until the deadline.
+    package func connectionClosed(_ connectionId: UInt64) {
+        let released = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            var released: [CheckedContinuation<Void, Never>] = []
+            for (key, waiters) in state.waiters {
+                let kept = waiters.filter { $0.value.connectionId != connectionId }
+                guard kept.count != waiters.count else { continue }
+                released += waiters.values.filter { $0.connectionId == connectionId }.map(\.continuation)
+                state.waiters[key] = kept.isEmpty ? nil : kept
+            }
+            return released
+        }
+        for continuation in released { continuation.resume() }
     }
 
     /// Releases every held pull and refuses new holds (broker shutting down).

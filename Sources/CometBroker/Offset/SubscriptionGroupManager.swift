@@ -1,5 +1,6 @@
 package import CometCore
 package import CometProtocol
+import CometStore
 import Synchronization
 
 /// Consumer groups known to the broker, auto-created on first use when allowed, persisted to
@@ -17,12 +18,13 @@ package final class SubscriptionGroupManager: Sendable {
     }
 
     private let state: Mutex<State>
-    private let path: String
+    private let file: MetadataFile
     private let autoCreate: Bool
     private let clock: WallClock
 
     package init(configDirectory: String, autoCreate: Bool, clock: WallClock = .system) throws(CometError) {
-        path = configDirectory + "/subscriptionGroup.json"
+        let path = configDirectory + "/subscriptionGroup.json"
+        file = MetadataFile(path: path)
         self.autoCreate = autoCreate
         self.clock = clock
         var table: [String: SubscriptionGroupConfig] = [:]
@@ -41,8 +43,26 @@ package final class SubscriptionGroupManager: Sendable {
     /// A group's settings if it exists (never creates one).
     package func existing(_ name: String) -> SubscriptionGroupConfig? { state.withLock { $0.groups[name] } }
 
-    /// The group's settings, creating defaults when auto-creation is on; `nil` otherwise.
+    /// Longest group name: its retry topic `%RETRY%<group>` must be a legal topic name.
+    package static let maxNameLength = TopicValidator.maxLength - TopicConfigManager.retryPrefix.count
+
+    /// Throws `.invalidArgument` unless `name` could name a topic (same characters) and its
+    /// retry topic fits the topic length limit.
+    package static func validate(_ name: String) throws(CometError) {
+        guard name.utf8.count <= maxNameLength else {
+            throw CometError(.invalidArgument, "consumer group name is longer than \(maxNameLength) characters")
+        }
+        do {
+            try TopicValidator.validate(name)
+        } catch {
+            throw CometError(.invalidArgument, "illegal consumer group name: \(error.message)")
+        }
+    }
+
+    /// The group's settings, creating defaults when auto-creation is on; `nil` otherwise. A new
+    /// group's name is validated first (see ``validate(_:)``).
     package func group(_ name: String) throws(CometError) -> SubscriptionGroupConfig? {
+        if autoCreate, state.withLock({ $0.groups[name] == nil }) { try Self.validate(name) }
         let now = clock.nowMillis()
         let (config, created) = state.withLock { state -> (SubscriptionGroupConfig?, Bool) in
             if let existing = state.groups[name] { return (existing, false) }
@@ -87,6 +107,6 @@ package final class SubscriptionGroupManager: Sendable {
     }
 
     private func persist() throws(CometError) {
-        try JSONFile.write(snapshot.json, to: path)
+        try file.changed { [self] in snapshot.json }
     }
 }

@@ -8,7 +8,14 @@ extension BrokerProcessor {
     /// HEART_BEAT (RocketMQ `ClientManageProcessor`): registers the client's producer and consumer
     /// groups, creates each consumer group's retry topic, and tells a group's members to
     /// rebalance when its membership changed.
+    ///
+    /// A heartbeat may name many new groups: their groups and retry topics are written to disk
+    /// once, at the end (``MetadataFile/batched(_:)``), before the answer.
     func heartbeat(_ request: RemotingCommand, connection: RemotingConnection) throws -> RemotingCommand {
+        try MetadataFile.batched { try registerHeartbeat(request, connection: connection) }
+    }
+
+    private func registerHeartbeat(_ request: RemotingCommand, connection: RemotingConnection) throws -> RemotingCommand {
         let data = try HeartbeatData(body: request.body)
         let now = controller.clock.nowMillis()
         for consumer in data.consumers {

@@ -51,22 +51,26 @@ extension BrokerProcessor {
                 messages: code == .success ? result.messages.count : 0,
                 bytes: code == .success ? result.totalSize : 0)
         }
-        if code == .pullNotFound && allowSuspend && header.sysFlag.contains(.suspend) {
-            let hold: Duration =
+        if code == .pullNotFound && allowSuspend && header.sysFlag.contains(.suspend) && connection.isActive {
+            // The client chooses the hold time: clamp it to the broker's maximum before any
+            // arithmetic, so no value it sends can overflow the deadline.
+            let holdMillis =
                 configuration.longPollingEnabled
-                ? .milliseconds(max(0, header.suspendTimeoutMillis)) : configuration.shortPollingTime
-            let deadline =
-                controller.clock.nowMillis() + Int64(hold.components.seconds) * 1000
-                + hold.components.attoseconds / 1_000_000_000_000_000
+                ? Self.clampedSuspendMillis(header.suspendTimeoutMillis)
+                : configuration.shortPollingTime.saturatingMilliseconds
+            let deadline = controller.clock.nowMillis().addingSaturating(holdMillis)
             let topic = header.topic
             let queueId = header.queueId
             await controller.pullHolds.waitForMessage(
                 topic: topic, queueId: queueId, offset: header.queueOffset, tagsCodes: tagsCodes, deadline: deadline,
-                currentMaxOffset: { store.maxOffset(topic: topic, queueID: queueId) })
+                connectionId: connection.id, currentMaxOffset: { store.maxOffset(topic: topic, queueID: queueId) })
+            // Released because the connection closed: nobody reads an answer.
+            guard connection.isActive else {
+                return .response(to: request, code: .pullNotFound, remark: "the connection closed while the pull was held")
+            }
             return try await pullMessage(request, connection: connection, store: store, allowSuspend: false)
         }
-        return Self.pullResponse(
-            to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection)
+        return Self.pullResponse(to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection)
     }
 
     /// A pull on the event loop, when it can be answered without waiting: no tag or SQL filter, the
@@ -91,9 +95,7 @@ extension BrokerProcessor {
             return true
         }
         let maxCount = Int(max(1, header.maxMsgNums))
-        guard
-            store.isResident(
-                topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
+        guard store.isResident(topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
         else { return false }
         let result = store.getMessagesNow(
             topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
@@ -107,8 +109,7 @@ extension BrokerProcessor {
                 group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)
         }
         responder.respond(
-            Self.pullResponse(
-                to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection))
+            Self.pullResponse(to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection))
         return true
     }
 
@@ -138,43 +139,28 @@ extension BrokerProcessor {
     func preparePull(_ request: RemotingCommand, header: PullMessageRequestHeader, mayCreate: Bool) throws -> PullStep {
         let configuration = controller.configuration
         guard configuration.brokerPermission.contains(.read) else {
-            return .answer(
-                .response(
-                    to: request, code: .noPermission,
-                    remark: "the broker[\(configuration.brokerName)] pulling message is forbidden"))
+            return .answer(.response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] pulling message is forbidden"))
         }
         let existing = controller.groups.existing(header.consumerGroup)
         guard existing != nil || mayCreate else { return .needsTask }
         guard let group = try existing ?? controller.groups.group(header.consumerGroup) else {
-            return .answer(
-                .response(
-                    to: request, code: .subscriptionGroupNotExist,
-                    remark: "subscription group [\(header.consumerGroup)] does not exist"))
+            return .answer(.response(
+                to: request, code: .subscriptionGroupNotExist,
+                remark: "subscription group [\(header.consumerGroup)] does not exist"))
         }
         guard group.consumeEnable else {
-            return .answer(
-                .response(
-                    to: request, code: .noPermission,
-                    remark: "subscription group no permission, \(header.consumerGroup)"))
+            return .answer(.response(to: request, code: .noPermission, remark: "subscription group no permission, \(header.consumerGroup)"))
         }
         guard let topicConfig = controller.topics.topic(header.topic) else {
-            return .answer(
-                .response(
-                    to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!"))
+            return .answer(.response(to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!"))
         }
         guard topicConfig.perm.contains(.read) else {
-            return .answer(
-                .response(
-                    to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden")
-            )
+            return .answer(.response(to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden"))
         }
         guard header.queueId >= 0, header.queueId < topicConfig.readQueueNums else {
-            return .answer(
-                .response(
-                    to: request, code: .systemError,
-                    remark:
-                        "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]"
-                ))
+            return .answer(.response(
+                to: request, code: .systemError,
+                remark: "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]"))
         }
 
         let subscription: SubscriptionData
@@ -185,11 +171,9 @@ extension BrokerProcessor {
         } else if let known = controller.consumers.group(header.consumerGroup)?.subscriptions[header.topic] {
             subscription = known
         } else {
-            return .answer(
-                .response(
-                    to: request, code: .subscriptionNotExist,
-                    remark:
-                        "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)"))
+            return .answer(.response(
+                to: request, code: .subscriptionNotExist,
+                remark: "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)"))
         }
         let sqlFilter: SQLFilter?
         switch subscription.expressionType.uppercased() {
@@ -203,16 +187,24 @@ extension BrokerProcessor {
                 return .answer(.response(to: request, code: .subscriptionParseFailed, remark: error.message))
             }
         default:
-            return .answer(
-                .response(
-                    to: request, code: .subscriptionParseFailed,
-                    remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)"))
+            return .answer(.response(
+                to: request, code: .subscriptionParseFailed,
+                remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)"))
         }
         let tagsCodes: Set<Int64>? =
             sqlFilter != nil || subscription.tagsSet.isEmpty
             ? nil : Set(subscription.tagsSet.map { TagHashCode.tagsCode($0) })
 
         return .read(sqlFilter, tagsCodes)
+    }
+
+    /// Longest a pull is held, whatever `suspendTimeoutMillis` the client asks for (Java consumers
+    /// ask for 15–30 s; POP uses up to 60 s).
+    static let maxSuspendMillis: Int64 = 120_000
+
+    /// A client's `suspendTimeoutMillis` within `0...maxSuspendMillis`.
+    static func clampedSuspendMillis(_ requested: Int64) -> Int64 {
+        min(max(0, requested), maxSuspendMillis)
     }
 
     /// The response code and next offset for a store read, as RocketMQ's broker answers them.

@@ -1,4 +1,4 @@
-import CometCore
+package import CometCore
 import CometProtocol
 import CometRemoting
 import CometStore
@@ -41,9 +41,7 @@ extension BrokerProcessor {
     }
 
     /// SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE (RocketMQ `SendMessageProcessor`).
-    func sendMessage(
-        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore
-    ) async throws
+    func sendMessage(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) async throws
         -> RemotingCommand
     {
         switch try prepareSend(request, connection: connection, store: store, mayCreate: true) {
@@ -124,31 +122,23 @@ extension BrokerProcessor {
         let configuration = controller.configuration
 
         guard configuration.brokerPermission.contains(.write) else {
-            return .answer(
-                .response(
-                    to: request, code: .noPermission,
-                    remark: "the broker[\(configuration.brokerName)] sending message is forbidden"))
+            return .answer(.response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] sending message is forbidden"))
         }
         do {
             try TopicValidator.validate(header.topic)
         } catch {
             return .answer(.response(to: request, code: .messageIllegal, remark: "illegal topic: \(error.message)"))
         }
-        if Self.systemTopics.contains(header.topic) {
-            return .answer(
-                .response(
-                    to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden"))
+        if Self.isNotAllowedSendTopic(header.topic) {
+            return .answer(.response(to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden"))
         }
         guard let body = request.body else {
             return .answer(.response(to: request, code: .messageIllegal, remark: "the message body is empty"))
         }
         guard body.readableBytes <= configuration.store.maxMessageSize else {
-            return .answer(
-                .response(
-                    to: request, code: .messageIllegal,
-                    remark:
-                        "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)"
-                ))
+            return .answer(.response(
+                to: request, code: .messageIllegal,
+                remark: "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)"))
         }
 
         var topic = header.topic
@@ -164,33 +154,26 @@ extension BrokerProcessor {
         {
             topicConfig = created
         } else {
-            return .answer(
-                .response(
-                    to: request, code: .topicNotExist,
-                    remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)"))
+            return .answer(.response(
+                to: request, code: .topicNotExist,
+                remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)"))
         }
         guard topicConfig.perm.contains(.write) else {
-            return .answer(
-                .response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden"))
+            return .answer(.response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden"))
         }
         var queueId = header.queueId
         if queueId < 0 { queueId = Int32.random(in: 0..<max(1, topicConfig.writeQueueNums)) }
         guard queueId < topicConfig.writeQueueNums else {
-            return .answer(
-                .response(
-                    to: request, code: .systemError,
-                    remark:
-                        "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)"
-                ))
+            return .answer(.response(
+                to: request, code: .systemError,
+                remark: "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)"))
         }
 
         var properties = MessageProperties.parse(header.properties ?? "")
         properties.removeValue(forKey: MessagePropertyKey.wait)
         properties[MessagePropertyKey.cluster] = configuration.clusterName
-        if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix)
-        {
-            return .answer(
-                .response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional"))
+        if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix) {
+            return .answer(.response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional"))
         }
 
         // A retry message that failed too often goes to the group's dead-letter topic.
@@ -216,7 +199,8 @@ extension BrokerProcessor {
             reconsumeTimes: reconsumeTimes)
         let messages: [StoredMessage]
         if request.requestCode == .sendBatchMessage || header.batch == true {
-            switch Self.unpackBatch(template, maxSize: configuration.maxFrameLength) {
+            // maxMessageSize bounds the inflated batch too, not just what arrived on the wire.
+            switch Self.unpackBatch(template, maxSize: configuration.store.maxMessageSize) {
             case .success(let unpacked): messages = unpacked
             case .failure(let error):
                 return .answer(.response(to: request, code: .messageIllegal, remark: "invalid batch body: \(error)"))
@@ -229,8 +213,7 @@ extension BrokerProcessor {
         let toStore: [StoredMessage]
         do {
             let now = controller.clock.nowMillis()
-            toStore = try messages.map { message throws(CometError) in try controller.scheduler.route(message, now: now)
-            }
+            toStore = try messages.map { message throws(CometError) in try controller.scheduler.route(message, now: now) }
         } catch {
             return .answer(.response(to: request, code: .messageIllegal, remark: error.message))
         }
@@ -241,11 +224,20 @@ extension BrokerProcessor {
     }
 
     /// Topics producers may not write to directly.
+    /// Internal topics producers may not send to (RocketMQ `TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET`
+    /// plus the default topic): the broker writes them itself, and a forged record there would be
+    /// delivered, committed or replayed as if the broker had written it.
     static let systemTopics: Set<String> = [
-        TopicConfigManager.defaultTopic, "SCHEDULE_TOPIC_XXXX", "RMQ_SYS_TRANS_HALF_TOPIC",
-        "RMQ_SYS_TRANS_OP_HALF_TOPIC",
-        "OFFSET_MOVED_EVENT", "SELF_TEST_TOPIC",
+        TopicConfigManager.defaultTopic, MessageScheduler.scheduleTopic, MessageScheduler.halfTopic,
+        MessageScheduler.opTopic, TransactionalMessageService.checkMaxTimeTopic, "OFFSET_MOVED_EVENT", "SELF_TEST_TOPIC",
     ]
+    /// Prefix of RocketMQ 5.x system topics (`rmq_sys_wheel_timer`, `rmq_sys_REVIVE_LOG_…`).
+    static let systemTopicPrefix = "rmq_sys_"
+
+    /// Whether a producer's send to `topic` is refused with NO_PERMISSION.
+    static func isNotAllowedSendTopic(_ topic: String) -> Bool {
+        systemTopics.contains(topic) || topic.hasPrefix(systemTopicPrefix)
+    }
 
     private func createTopicOnSend(_ header: SendMessageRequestHeader) throws(CometError) -> TopicConfig? {
         let created: TopicConfig?
@@ -260,8 +252,7 @@ extension BrokerProcessor {
             if created != nil {
                 controller.topicsChanged()
                 controller.logger.info(
-                    "auto-created topic",
-                    metadata: ["topic": "\(header.topic)", "queues": "\(created!.writeQueueNums)"])
+                    "auto-created topic", metadata: ["topic": "\(header.topic)", "queues": "\(created!.writeQueueNums)"])
             }
         }
         return created
@@ -302,13 +293,20 @@ extension BrokerProcessor {
     }
 
     /// Maps a store refusal to the response code RocketMQ clients expect.
-    static func responseCode(for error: StoreError) -> ResponseCode {
-        switch error.code {
+    static func responseCode(for error: StoreError) -> ResponseCode { error.responseCode }
+}
+
+extension StoreError: ResponseCodeConvertible {
+    /// Store failures as RocketMQ's `SendMessageProcessor` answers them.
+    package var responseCode: ResponseCode {
+        switch code {
         case .messageTooLarge, .propertiesTooLarge, .invalidTopic, .invalidMessage: return .messageIllegal
         case .diskFull, .notRunning: return .serviceNotAvailable
         default: return .systemError
         }
     }
+
+    package var responseRemark: String { message }
 }
 
 extension MessageHost {

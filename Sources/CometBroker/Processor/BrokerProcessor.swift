@@ -98,16 +98,27 @@ package struct BrokerProcessor: RequestProcessor {
         }
     }
 
-    /// The response of `body`, or SYSTEM_ERROR with the error as its remark (as for tasks).
+    /// The response of `body`, or the error's response (as for tasks).
     static func answering(_ request: RemotingCommand, _ body: () throws -> RemotingCommand) -> RemotingCommand {
         do {
             return try body()
+        } catch let error as any ResponseCodeConvertible {
+            return .response(to: request, code: error.responseCode, remark: error.responseRemark)
         } catch {
             return .response(to: request, code: .systemError, remark: "\(error)")
         }
     }
 
+    /// Sends that waited longer than `waitTimeMillsInSendQueue` are answered SYSTEM_BUSY.
+    package func queueWaitLimit(for request: RemotingCommand) -> Duration? {
+        switch request.requestCode {
+        case .sendMessage, .sendMessageV2, .sendBatchMessage: return controller.configuration.waitTimeInSendQueue
+        default: return nil
+        }
+    }
+
     package func connectionClosed(_ connection: RemotingConnection) {
+        controller.pullHolds.connectionClosed(connection.id)
         controller.producers.connectionClosed(connection)
         for group in controller.consumers.connectionClosed(connection) {
             controller.logger.info(

@@ -34,6 +34,18 @@ package struct MessageScheduler: Sendable {
         MessagePropertyKey.timerDeliverMs, MessagePropertyKey.timerDelaySec, MessagePropertyKey.timerDelayMs,
         MessagePropertyKey.timerOutMs,
     ]
+    /// Longest accepted `CHECK_IMMUNITY_TIME_IN_SECONDS`: one year (longer ones are refused at send).
+    package static let maxImmunitySeconds: Int64 = 365 * 86_400
+
+    /// A `CHECK_IMMUNITY_TIME_IN_SECONDS` value in ms, or nil when it is not a whole number in
+    /// `0...maxImmunitySeconds`. `-1` means "the transaction timeout" as upstream, also nil.
+    package static func immunityMillis(_ text: String) -> Int64? {
+        guard let seconds = Int64(text.trimmingCharacters(in: " ")), seconds >= 0, seconds <= maxImmunitySeconds else {
+            return nil
+        }
+        return seconds * 1000
+    }
+
     /// Sysflag bits of the transaction type.
     static let transactionTypeMask: Int32 = 0xC
 
@@ -57,6 +69,13 @@ package struct MessageScheduler: Sendable {
     package func route(_ message: StoredMessage, now: Int64) throws(CometError) -> StoredMessage {
         var message = message
         if message.properties[MessagePropertyKey.transactionPrepared] == "true" {
+            if let immunity = message.properties[MessagePropertyKey.checkImmunityTimeInSeconds],
+                immunity != "-1", Self.immunityMillis(immunity) == nil
+            {
+                throw CometError(
+                    .invalidArgument,
+                    "\(MessagePropertyKey.checkImmunityTimeInSeconds) must be a whole number of seconds in 0...\(Self.maxImmunitySeconds)")
+            }
             message.sysFlag = MessageSysFlag(rawValue: message.sysFlag.rawValue & ~Self.transactionTypeMask)
             hold(&message, in: Self.halfTopic, queueID: 0)
             return message

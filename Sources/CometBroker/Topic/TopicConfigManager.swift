@@ -23,11 +23,13 @@ package final class TopicConfigManager: Sendable {
 
     private let state: Mutex<State>
     private let path: String
+    private let file: MetadataFile
     private let clock: WallClock
 
     /// Loads `topics.json` from `configDirectory`, adding the system topics a broker always has.
     package init(configuration: BrokerConfiguration, clock: WallClock = .system) throws(CometError) {
         path = configuration.configDirectory + "/topics.json"
+        file = MetadataFile(path: path)
         self.clock = clock
         var topics: [String: TopicConfig] = [:]
         var version = DataVersion(timestamp: clock.nowMillis(), counter: 0)
@@ -141,6 +143,6 @@ package final class TopicConfigManager: Sendable {
     }
 
     private func persist() throws(CometError) {
-        try JSONFile.write(snapshot.json, to: path)
+        try file.changed { [self] in snapshot.json }
     }
 }

@@ -116,10 +116,8 @@ package final class TransactionalMessageService: Sendable {
                 guard let half = try? slice.decode() else { return nil }
                 return HalfMessage(
                     queueOffset: slice.queueOffset, commitLogOffset: half.physicalOffset,
-                    storeTimestamp: half.storeTimestamp,
-                    producerGroup: half.properties[MessagePropertyKey.producerGroup] ?? "",
-                    immunityMillis: half.properties[MessagePropertyKey.checkImmunityTimeInSeconds]
-                        .flatMap { Int64($0) }.map { $0 * 1000 })
+                    storeTimestamp: half.storeTimestamp, producerGroup: half.properties[MessagePropertyKey.producerGroup] ?? "",
+                    immunityMillis: immunityMillis(half.properties, at: slice.queueOffset))
             }
             state.withLock { state in
                 for var half in halves {
@@ -283,6 +281,22 @@ package final class TransactionalMessageService: Sendable {
             try JSONFile.write(.object(["checkTimes": .object(object)]), to: path)
         } catch {
             controller.logger.error("cannot persist transaction check counts: \(error.message)")
+        }
+    }
+
+    /// The half message's `CHECK_IMMUNITY_TIME_IN_SECONDS` in ms. Sends validate it, but stored
+    /// records are never trusted: a value that does not fit (written before validation existed,
+    /// or by another broker) is logged and the transaction timeout applies instead.
+    private func immunityMillis(_ properties: [String: String], at queueOffset: Int64) -> Int64? {
+        guard let text = properties[MessagePropertyKey.checkImmunityTimeInSeconds] else { return nil }
+        switch MessageScheduler.immunityMillis(text) {
+        case .some(let millis): return millis
+        case .none:
+            if text == "-1" { return nil }
+            controller.logger.warning(
+                "half message at queue offset \(queueOffset) has an unusable CHECK_IMMUNITY_TIME_IN_SECONDS; using the transaction timeout",
+                metadata: ["value": "\(text.prefix(40))"])
+            return nil
         }
     }
 

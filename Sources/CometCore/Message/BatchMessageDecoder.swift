@@ -20,11 +20,21 @@ package struct BatchMessageEntry: Sendable, Hashable {
 /// Decodes batch bodies: per entry TOTALSIZE, MAGICCODE(0), BODYCRC(0), FLAG, BODYLEN+BODY,
 /// PROPSLEN(int16)+PROPERTIES.
 package enum BatchMessageDecoder {
-    /// Decodes all entries; throws on any truncated or inconsistent entry.
-    package static func decode(_ body: ByteBuffer) throws(MessageFormatError) -> [BatchMessageEntry] {
+    /// Most entries a batch may hold by default: a 40 KB compressed body once inflated to
+    /// 762,600 empty entries; every entry costs a stored record and its bookkeeping.
+    package static let defaultMaxEntries = 10_000
+
+    /// Decodes all entries; throws on any truncated or inconsistent entry, or when there are more
+    /// than `maxEntries`.
+    package static func decode(_ body: ByteBuffer, maxEntries: Int = defaultMaxEntries) throws(MessageFormatError)
+        -> [BatchMessageEntry]
+    {
         var buffer = body
         var entries: [BatchMessageEntry] = []
         while buffer.readableBytes > 0 {
+            guard entries.count < maxEntries else {
+                throw MessageFormatError(.badLength, "the batch holds more than \(maxEntries) messages")
+            }
             guard buffer.readableBytes >= 20,
                 let totalSize = buffer.readInteger(as: Int32.self),
                 let _ = buffer.readInteger(as: Int32.self),

@@ -41,8 +41,22 @@ package enum BinaryHeaderCodec {
         return command
     }
 
-    /// Appends the binary header of `command` to `buffer`.
-    package static func encode(_ command: RemotingCommand, into buffer: inout ByteBuffer) {
+    /// Appends the binary header of `command` to `buffer`, or throws `.frameTooLarge` for a
+    /// field its length prefix cannot describe (an extFields key over 32 KiB, a value or remark
+    /// over 2 GiB); `buffer` may then hold a partial header.
+    package static func encode(_ command: RemotingCommand, into buffer: inout ByteBuffer) throws(CometError) {
+        if let remark = command.remark, remark.utf8.count > Int32.max {
+            throw CometError(.frameTooLarge, "remark of \(remark.utf8.count) bytes does not fit the binary header")
+        }
+        for (key, value) in command.extFields {
+            guard key.utf8.count <= Int16.max else {
+                throw CometError(
+                    .frameTooLarge, "extFields key of \(key.utf8.count) bytes exceeds the binary header's 32 KiB key limit")
+            }
+            guard value.utf8.count <= Int32.max else {
+                throw CometError(.frameTooLarge, "extFields value of \(value.utf8.count) bytes does not fit the binary header")
+            }
+        }
         buffer.writeInteger(Int16(truncatingIfNeeded: command.code))
         buffer.writeInteger(command.language.rawValue)
         buffer.writeInteger(Int16(truncatingIfNeeded: command.version))
@@ -62,6 +76,7 @@ package enum BinaryHeaderCodec {
             buffer.writeInteger(Int32(value.utf8.count))
             buffer.writeString(value)
         }
-        buffer.setInteger(Int32(buffer.writerIndex - lengthIndex - 4), at: lengthIndex)
+        // Headers over 16 MiB are refused by the frame encoder, so truncation never reaches the wire.
+        buffer.setInteger(Int32(truncatingIfNeeded: buffer.writerIndex - lengthIndex - 4), at: lengthIndex)
     }
 }

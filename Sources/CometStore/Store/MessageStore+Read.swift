@@ -160,16 +160,27 @@ extension MessageStore {
         queues.all.filter { $0.topic == topic }.map(\.queueID).sorted()
     }
 
-    /// The record at a commit-log offset as a zero-copy slice, if present and valid.
+    /// The record at a commit-log offset as a zero-copy slice, if a record the broker wrote
+    /// starts there.
+    ///
+    /// Clients choose these offsets (VIEW_MESSAGE_BY_ID, CONSUMER_SEND_MSG_BACK, END_TRANSACTION),
+    /// and a message body can hold bytes that parse as a record, PHYSICALOFFSET and CRC included.
+    /// So the record must also be the one its own consume queue names: the entry at its
+    /// QUEUEOFFSET in its TOPIC/QUEUEID points back at this offset with this size. Only the
+    /// broker writes consume queues, so a forged record never passes.
     package func lookMessageSlice(commitLogOffset: Int64) -> StoredMessageSlice? {
         guard commitLogOffset >= commitLog.minOffset, commitLogOffset < commitLog.maxOffset,
             let (segment, position) = commitLog.slice(at: commitLogOffset, size: 8)
         else { return nil }
         let view = segment.view(position..<max(position, segment.allocated))
         guard case .message(let size) = StoredMessageHeader.peek(view),
-            commitLogOffset + Int64(size) <= commitLog.maxOffset
+            commitLogOffset + Int64(size) <= commitLog.maxOffset, size <= view.count,
+            let header = try? StoredMessageHeader.parse(UnsafeRawBufferPointer(rebasing: view[0..<size])),
+            header.physicalOffset == commitLogOffset,
+            let entry = queues.find(header.topic, header.queueID)?.entry(at: header.queueOffset),
+            entry.commitLogOffset == commitLogOffset, Int(entry.messageSize) == size
         else { return nil }
-        let queueOffset = StoredMessageLayout.load(view, StoredMessageLayout.queueOffsetPosition, as: Int64.self)
+        let queueOffset = header.queueOffset
         return StoredMessageSlice(
             segment: segment, position: position, physicalOffset: commitLogOffset, size: size, queueOffset: queueOffset,
             tagsCode: 0)
