@@ -42,8 +42,8 @@ func throughFrame(_ fields: ExtFields, _ serialization: SerializeType) throws ->
 }
 
 /// The frame of `command` without its leading length word.
-func framed(_ command: RemotingCommand) -> ByteBuffer {
-    var buffer = RemotingCommandEncoder.encode(command)
+func framed(_ command: RemotingCommand) throws -> ByteBuffer {
+    var buffer = try RemotingCommandEncoder.encode(command)
     buffer.moveReaderIndex(forwardBy: 4)
     return buffer
 }

@@ -47,8 +47,9 @@ package struct BrokerConfiguration: Sendable {
     package var connectionLimits = ConnectionLimits()
     /// `waitTimeMillsInSendQueue`: a send that waited longer than this before the broker got to
     /// it is answered SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]broker busy` so the client retries
-    /// elsewhere (default 200 ms).
-    package var waitTimeInSendQueue: Duration = .milliseconds(200)
+    /// elsewhere. Default 1 s, not RocketMQ's 200 ms: Comet's queue is the task scheduler, so a
+    /// short stall of the whole process (an fsync, a loaded machine) counts as waiting too.
+    package var waitTimeInSendQueue: Duration = .seconds(1)
     /// `messageDelayLevel`: the delays of levels 1, 2, … (default 18 levels, 1 s … 2 h).
     package var messageDelayLevel = DelayLevelTable.defaultLevels
     /// `timerWheelEnable`: accept deliver-at (timer) messages (default true).

@@ -168,7 +168,11 @@ extension MessageStore {
     /// So the record must also be the one its own consume queue names: the entry at its
     /// QUEUEOFFSET in its TOPIC/QUEUEID points back at this offset with this size. Only the
     /// broker writes consume queues, so a forged record never passes.
-    package func lookMessageSlice(commitLogOffset: Int64) -> StoredMessageSlice? {
+    ///
+    /// Records that never get a consume-queue entry (prepared or rolled-back transaction types)
+    /// cannot be proven that way; they are found only with `requireQueueEntry: false`, which
+    /// callers serving client-chosen offsets never pass.
+    package func lookMessageSlice(commitLogOffset: Int64, requireQueueEntry: Bool = true) -> StoredMessageSlice? {
         guard commitLogOffset >= commitLog.minOffset, commitLogOffset < commitLog.maxOffset,
             let (segment, position) = commitLog.slice(at: commitLogOffset, size: 8)
         else { return nil }
@@ -176,19 +180,23 @@ extension MessageStore {
         guard case .message(let size) = StoredMessageHeader.peek(view),
             commitLogOffset + Int64(size) <= commitLog.maxOffset, size <= view.count,
             let header = try? StoredMessageHeader.parse(UnsafeRawBufferPointer(rebasing: view[0..<size])),
-            header.physicalOffset == commitLogOffset,
-            let entry = queues.find(header.topic, header.queueID)?.entry(at: header.queueOffset),
-            entry.commitLogOffset == commitLogOffset, Int(entry.messageSize) == size
+            header.physicalOffset == commitLogOffset
         else { return nil }
+        if requireQueueEntry || header.sysFlag.isDispatchedToConsumeQueue {
+            guard let entry = queues.find(header.topic, header.queueID)?.entry(at: header.queueOffset),
+                entry.commitLogOffset == commitLogOffset, Int(entry.messageSize) == size
+            else { return nil }
+        }
         let queueOffset = header.queueOffset
         return StoredMessageSlice(
             segment: segment, position: position, physicalOffset: commitLogOffset, size: size, queueOffset: queueOffset,
             tagsCode: 0)
     }
 
-    /// Decodes the record at a commit-log offset (nil if deleted or not a record boundary).
-    package func lookMessage(commitLogOffset: Int64) -> StoredMessage? {
-        guard let slice = lookMessageSlice(commitLogOffset: commitLogOffset),
+    /// Decodes the record at a commit-log offset (nil if deleted or not a record boundary; see
+    /// ``lookMessageSlice(commitLogOffset:requireQueueEntry:)``).
+    package func lookMessage(commitLogOffset: Int64, requireQueueEntry: Bool = true) -> StoredMessage? {
+        guard let slice = lookMessageSlice(commitLogOffset: commitLogOffset, requireQueueEntry: requireQueueEntry),
             let message = try? slice.decode(), message.physicalOffset == commitLogOffset
         else { return nil }
         return message

@@ -28,9 +28,12 @@ struct StoreLifecycleTests {
             let half = try await store.putMessage(prepared)
             #expect(half.messages[0].queueOffset == 0)
             #expect(store.maxOffset(topic: "TopicTest", queueID: 0) == 0)
+            // Without a consume-queue entry the record is not served at client-chosen offsets...
+            #expect(store.lookMessage(commitLogOffset: half.messages[0].physicalOffset) == nil)
+            // ...but the store can still read it when asked explicitly.
             #expect(
-                store.lookMessage(commitLogOffset: half.messages[0].physicalOffset)?.sysFlag.transactionType
-                    == .prepared)
+                store.lookMessage(commitLogOffset: half.messages[0].physicalOffset, requireQueueEntry: false)?.sysFlag
+                    .transactionType == .prepared)
             var committed = StoreTestMessages.make(index: 1)
             committed.sysFlag.transactionType = .commit
             committed.preparedTransactionOffset = half.messages[0].physicalOffset
