@@ -44,3 +44,6 @@ COMET_BINARY="$bin/comet" "$venv_remoting/bin/python" -m pytest tests/interop -p
 echo "== gRPC interop tests (rocketmq-python-client 5.x against a real comet process)"
 COMET_BINARY="$bin/comet" COMET_REMOTING_PYTHON="$PWD/$venv_remoting/bin/python" \
     "$venv_grpc/bin/python" -m pytest tests/interop_grpc -p no:cacheprovider --timeout 300 -q
+
+echo "== fuzzing (libFuzzer targets in FuzzTesting/, a bounded number of runs each)"
+FUZZ_RUNS=${FUZZ_RUNS:-100000} FuzzTesting/fuzz.sh

@@ -1,0 +1,1 @@
+../../../Sources/CometBroker/Filter/FilterNode.swift

@@ -1,0 +1,1 @@
+../../../Sources/CometBroker/Filter/SQLParser.swift

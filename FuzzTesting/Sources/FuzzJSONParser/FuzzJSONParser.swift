@@ -1,0 +1,19 @@
+import CometCore
+import CometProtocol
+
+/// Parses arbitrary bytes as JSON (the lenient parser for fastjson and C++ client bodies), and
+/// re-parses what the writer makes of an accepted document: the result must be equal.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: start, count: count)
+    guard let value = try? JSONParser.parse(bytes) else { return 0 }
+    let written = JSONWriter.encode(value)
+    let reparsed: JSONValue
+    do {
+        reparsed = try JSONParser.parse(Array(written.readableBytesView))
+    } catch {
+        fatalError("the writer's output does not parse: \(error)")
+    }
+    precondition(reparsed == value, "JSON round trip changed the document")
+    return 0
+}

@@ -1,0 +1,18 @@
+import CometCore
+import NIOCore
+
+/// Parses arbitrary bytes as stored commit-log records (what recovery, pulls and lookups read,
+/// and what a client-chosen offset may point into): the header parser, the peek used when
+/// scanning, and the full decoder must refuse bad records with an error, never read out of bounds.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    let raw = UnsafeRawBufferPointer(start: start, count: count)
+    _ = StoredMessageHeader.peek(raw)
+    _ = try? StoredMessageHeader.parse(raw, verifyCRC: true)
+    _ = try? StoredMessageHeader.parse(raw, verifyCRC: false)
+    _ = try? StoredMessage.decode(raw, verifyCRC: false)
+    var buffer = ByteBuffer()
+    buffer.writeBytes(raw)
+    _ = try? StoredMessage.decodeAll(buffer)
+    return 0
+}
