@@ -204,7 +204,9 @@ package final class NameServerProcessor: RequestProcessor {
                 ])
             return .response(
                 to: request, code: .noPermission,
-                remark: "broker \(header.brokerName) id \(header.brokerId) is registered by the live broker at \(holder); it expires after \(brokerExpiryMillis / 1000) s without registering")
+                remark:
+                    "broker \(header.brokerName) id \(header.brokerId) is registered by the live broker at \(holder); it expires after \(brokerExpiryMillis / 1000) s without registering"
+            )
         }
         if isNew {
             logger.info(

@@ -155,7 +155,9 @@ package final class RemotingServer: Service {
             // let it retry elsewhere instead of answering long after it gave up.
             response = .response(
                 to: request, code: .systemBusy,
-                remark: "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: \(waited.saturatingMilliseconds)ms")
+                remark:
+                    "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: \(waited.saturatingMilliseconds)ms"
+            )
         } else {
             do {
                 response = try await processor.process(request, connection: connection)

@@ -1,9 +1,10 @@
-@testable import CometBroker
 import CometCore
 import CometProtocol
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CometBroker
 
 @Suite("Metadata files: serialized, batched writes")
 struct MetadataFileTests {

@@ -8,7 +8,8 @@ import Testing
 struct EncoderLimitsTests {
     @Test("A binary header key over 32 KiB is an error, not a trap")
     func binaryKeyTooLong() {
-        let command = RemotingCommand(code: 0, extFields: [String(repeating: "k", count: 40_000): "v"], serializeType: .rocketmq)
+        let command = RemotingCommand(
+            code: 0, extFields: [String(repeating: "k", count: 40_000): "v"], serializeType: .rocketmq)
         #expect(throws: CometError(.frameTooLarge, "")) { try RemotingCommandEncoder.encode(command) }
         // The JSON form has no such limit.
         var json = command

@@ -68,7 +68,8 @@ let benchmarks: @Sendable () -> Void = {
 
 /// Realistic inputs: what the Java/C++ producers and consumers put in these headers.
 enum Fixtures {
-    static let properties = "KEYS\u{1}order-4711\u{2}TAGS\u{1}TagA\u{2}UNIQ_KEY\u{1}7F0000010B2C18B4AAC26B8F2A7C0000\u{2}WAIT\u{1}true\u{2}"
+    static let properties =
+        "KEYS\u{1}order-4711\u{2}TAGS\u{1}TagA\u{2}UNIQ_KEY\u{1}7F0000010B2C18B4AAC26B8F2A7C0000\u{2}WAIT\u{1}true\u{2}"
 
     static func sendHeader() -> SendMessageRequestHeader {
         SendMessageRequestHeader(

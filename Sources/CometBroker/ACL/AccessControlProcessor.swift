@@ -57,6 +57,9 @@ package struct AccessControlProcessor<Next: RequestProcessor>: RequestProcessor 
 
     package func connectionClosed(_ connection: RemotingConnection) { next.connectionClosed(connection) }
 
+    /// The wrapped processor's queue-wait limit, so SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]` applies with ACL on.
+    package func queueWaitLimit(for request: RemotingCommand) -> Duration? { next.queueWaitLimit(for: request) }
+
     private func updateAccount(_ request: RemotingCommand) -> RemotingCommand {
         let fields = request.extFields
         let accessKey = fields["accessKey"] ?? ""

@@ -1,4 +1,5 @@
 import CometCore
+import CometRemoting
 import CometStore
 
 extension BrokerConfiguration {
@@ -18,7 +19,8 @@ extension BrokerConfiguration {
         "maxTransferCountOnMessageInMemory", "messageDelayLevel", "timerWheelEnable", "timerMaxDelaySec",
         "transactionCheckInterval", "transactionTimeOut", "transactionCheckMax", "brokerRole",
         "registerNameServerPeriod", "flushConsumerOffsetInterval", "defaultTopicQueueNums",
-        "autoCreateSubscriptionGroup", "maxMessageSize",
+        "autoCreateSubscriptionGroup", "maxMessageSize", "serverChannelMaxIdleTimeSeconds", "serverMaxConnections",
+        "serverMaxInFlightRequests", "serverMaxBufferedPartialFrameBytes",
     ]
 
     /// Every setting as RocketMQ's key and its value text (GET_BROKER_CONFIG, the persisted file).
@@ -55,6 +57,11 @@ extension BrokerConfiguration {
             ("timerMaxDelaySec", String(timerMaxDelay.components.seconds)),
             ("transactionCheckInterval", millis(transactionCheckInterval)),
             ("transactionTimeOut", millis(transactionTimeout)), ("transactionCheckMax", String(transactionCheckMax)),
+            ("waitTimeMillsInSendQueue", millis(waitTimeInSendQueue)),
+            ("serverChannelMaxIdleTimeSeconds", String(connectionLimits.idleTimeout?.components.seconds ?? 0)),
+            ("serverMaxConnections", String(connectionLimits.maxConnections)),
+            ("serverMaxInFlightRequests", String(connectionLimits.maxInFlightRequestsPerConnection)),
+            ("serverMaxBufferedPartialFrameBytes", String(connectionLimits.maxBufferedPartialFrameBytes)),
             ("enablePropertyFilter", "true"), ("configBlackList", "configBlackList;brokerConfigPath"),
         ]
     }

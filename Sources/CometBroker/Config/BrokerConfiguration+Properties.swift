@@ -54,7 +54,8 @@ extension BrokerConfiguration {
         case "storePathRootDir": dataDirectory = value
         case "storePathCommitLog":
             guard value == dataDirectory + "/commitlog" else {
-                return "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
+                return
+                    "storePathCommitLog is not supported: the commit log always lives in <storePathRootDir>/commitlog"
             }
         // RocketMQ 4.x's misspelt `mapedFileSizeCommitLog` is still found in old broker.conf files.
         case "mappedFileSizeCommitLog", "mapedFileSizeCommitLog":
@@ -122,11 +123,14 @@ extension BrokerConfiguration {
             let seconds = try int(0...86_400)
             connectionLimits.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
         case "serverMaxConnections": connectionLimits.maxConnections = Int(try int(1...1_000_000))
-        case "serverMaxInFlightRequests": connectionLimits.maxInFlightRequestsPerConnection = Int(try int(1...1_000_000))
+        case "serverMaxInFlightRequests":
+            connectionLimits.maxInFlightRequestsPerConnection = Int(try int(1...1_000_000))
         case "serverMaxBufferedPartialFrameBytes":
             connectionLimits.maxBufferedPartialFrameBytes = Int(try int(1024...Int64(Int32.max) * 16))
         default:
-            if Self.ignoredKeys.contains(key) { return "broker.conf key '\(key)' is accepted but has no effect in Comet" }
+            if Self.ignoredKeys.contains(key) {
+                return "broker.conf key '\(key)' is accepted but has no effect in Comet"
+            }
             return "unknown broker.conf key '\(key)' (line \(line)) is ignored"
         }
         return nil

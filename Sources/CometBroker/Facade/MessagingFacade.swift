@@ -81,7 +81,7 @@ package final class MessagingFacade: Sendable {
 
     /// The topic, creating it (like a first send over remoting) when the broker auto-creates topics.
     package func topicCreatingIfAllowed(_ name: String) throws(Failure) -> TopicInfo {
-        guard Self.isValidName(name), !BrokerProcessor.systemTopics.contains(name) else {
+        guard Self.isValidName(name), !BrokerProcessor.isNotAllowedSendTopic(name) else {
             throw Failure(.illegalTopic, "the topic name \"\(name)\" is illegal")
         }
         if let existing = controller.topics.topic(name) { return Self.info(existing) }

@@ -63,7 +63,8 @@ struct SQLParser {
 
     private mutating func expectKeyword(_ keyword: SQLKeyword) throws(SQLFilterError) {
         guard isKeyword(keyword) else {
-            throw SQLFilterError(position: current.position, "expected '\(keyword.rawValue)' but found \(current.quoted)")
+            throw SQLFilterError(
+                position: current.position, "expected '\(keyword.rawValue)' but found \(current.quoted)")
         }
         _ = advance()
     }
@@ -125,7 +126,8 @@ struct SQLParser {
             case .symbol(">"), .symbol(">="), .symbol("<"), .symbol("<="):
                 _ = advance()
                 let right = try unaryExpression()
-                guard case .symbol(let symbol) = op.kind, let comparison = FilterNode.Comparison(rawValue: symbol) else {
+                guard case .symbol(let symbol) = op.kind, let comparison = FilterNode.Comparison(rawValue: symbol)
+                else {
                     return left
                 }
                 left = try Self.ordering(comparison, left, right, at: op)
@@ -150,7 +152,9 @@ struct SQLParser {
         }
     }
 
-    private mutating func between(_ value: FilterNode, negated: Bool, at op: SQLToken) throws(SQLFilterError) -> FilterNode {
+    private mutating func between(
+        _ value: FilterNode, negated: Bool, at op: SQLToken
+    ) throws(SQLFilterError) -> FilterNode {
         let low = try unaryExpression()
         try expectKeyword(.and)
         let high = try unaryExpression()
@@ -170,11 +174,14 @@ struct SQLParser {
             return .or([try Self.ordering(.less, value, low, at: op), try Self.ordering(.greater, value, high, at: op)])
         }
         return .and([
-            try Self.ordering(.greaterOrEqual, value, low, at: op), try Self.ordering(.lessOrEqual, value, high, at: op),
+            try Self.ordering(.greaterOrEqual, value, low, at: op),
+            try Self.ordering(.lessOrEqual, value, high, at: op),
         ])
     }
 
-    private mutating func inList(_ value: FilterNode, negated: Bool, at op: SQLToken) throws(SQLFilterError) -> FilterNode {
+    private mutating func inList(
+        _ value: FilterNode, negated: Bool, at op: SQLToken
+    ) throws(SQLFilterError) -> FilterNode {
         guard case .property(let name) = value else {
             throw SQLFilterError(position: op.position, "IN needs a property on its left")
         }
@@ -182,7 +189,8 @@ struct SQLParser {
         var values: Set<String> = []
         repeat {
             guard case .string(let text) = current.kind else {
-                throw SQLFilterError(position: current.position, "expected a string literal in IN (...) but found \(current.quoted)")
+                throw SQLFilterError(
+                    position: current.position, "expected a string literal in IN (...) but found \(current.quoted)")
             }
             _ = advance()
             values.insert(text)
@@ -239,7 +247,8 @@ struct SQLParser {
             try expectSymbol(")")
             return inner
         default:
-            throw SQLFilterError(position: token.position, "expected a value, property or '(' but found \(token.quoted)")
+            throw SQLFilterError(
+                position: token.position, "expected a value, property or '(' but found \(token.quoted)")
         }
     }
 

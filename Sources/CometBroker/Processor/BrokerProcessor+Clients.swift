@@ -15,7 +15,8 @@ extension BrokerProcessor {
         try MetadataFile.batched { try registerHeartbeat(request, connection: connection) }
     }
 
-    private func registerHeartbeat(_ request: RemotingCommand, connection: RemotingConnection) throws -> RemotingCommand {
+    private func registerHeartbeat(_ request: RemotingCommand, connection: RemotingConnection) throws -> RemotingCommand
+    {
         let data = try HeartbeatData(body: request.body)
         let now = controller.clock.nowMillis()
         for consumer in data.consumers {

@@ -66,11 +66,13 @@ extension BrokerProcessor {
                 connectionId: connection.id, currentMaxOffset: { store.maxOffset(topic: topic, queueID: queueId) })
             // Released because the connection closed: nobody reads an answer.
             guard connection.isActive else {
-                return .response(to: request, code: .pullNotFound, remark: "the connection closed while the pull was held")
+                return .response(
+                    to: request, code: .pullNotFound, remark: "the connection closed while the pull was held")
             }
             return try await pullMessage(request, connection: connection, store: store, allowSuspend: false)
         }
-        return Self.pullResponse(to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection)
+        return Self.pullResponse(
+            to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection)
     }
 
     /// A pull on the event loop, when it can be answered without waiting: no tag or SQL filter, the
@@ -95,7 +97,9 @@ extension BrokerProcessor {
             return true
         }
         let maxCount = Int(max(1, header.maxMsgNums))
-        guard store.isResident(topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
+        guard
+            store.isResident(
+                topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
         else { return false }
         let result = store.getMessagesNow(
             topic: header.topic, queueID: header.queueId, offset: header.queueOffset, maxCount: maxCount)
@@ -109,7 +113,8 @@ extension BrokerProcessor {
                 group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)
         }
         responder.respond(
-            Self.pullResponse(to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection))
+            Self.pullResponse(
+                to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection))
         return true
     }
 
@@ -139,28 +144,43 @@ extension BrokerProcessor {
     func preparePull(_ request: RemotingCommand, header: PullMessageRequestHeader, mayCreate: Bool) throws -> PullStep {
         let configuration = controller.configuration
         guard configuration.brokerPermission.contains(.read) else {
-            return .answer(.response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] pulling message is forbidden"))
+            return .answer(
+                .response(
+                    to: request, code: .noPermission,
+                    remark: "the broker[\(configuration.brokerName)] pulling message is forbidden"))
         }
         let existing = controller.groups.existing(header.consumerGroup)
         guard existing != nil || mayCreate else { return .needsTask }
         guard let group = try existing ?? controller.groups.group(header.consumerGroup) else {
-            return .answer(.response(
-                to: request, code: .subscriptionGroupNotExist,
-                remark: "subscription group [\(header.consumerGroup)] does not exist"))
+            return .answer(
+                .response(
+                    to: request, code: .subscriptionGroupNotExist,
+                    remark: "subscription group [\(header.consumerGroup)] does not exist"))
         }
         guard group.consumeEnable else {
-            return .answer(.response(to: request, code: .noPermission, remark: "subscription group no permission, \(header.consumerGroup)"))
+            return .answer(
+                .response(
+                    to: request, code: .noPermission,
+                    remark: "subscription group no permission, \(header.consumerGroup)"))
         }
         guard let topicConfig = controller.topics.topic(header.topic) else {
-            return .answer(.response(to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!"))
+            return .answer(
+                .response(
+                    to: request, code: .topicNotExist, remark: "topic[\(header.topic)] not exist, apply first please!"))
         }
         guard topicConfig.perm.contains(.read) else {
-            return .answer(.response(to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden"))
+            return .answer(
+                .response(
+                    to: request, code: .noPermission, remark: "the topic[\(header.topic)] pulling message is forbidden")
+            )
         }
         guard header.queueId >= 0, header.queueId < topicConfig.readQueueNums else {
-            return .answer(.response(
-                to: request, code: .systemError,
-                remark: "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]"))
+            return .answer(
+                .response(
+                    to: request, code: .systemError,
+                    remark:
+                        "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] topicConfig.readQueueNums:[\(topicConfig.readQueueNums)]"
+                ))
         }
 
         let subscription: SubscriptionData
@@ -171,9 +191,11 @@ extension BrokerProcessor {
         } else if let known = controller.consumers.group(header.consumerGroup)?.subscriptions[header.topic] {
             subscription = known
         } else {
-            return .answer(.response(
-                to: request, code: .subscriptionNotExist,
-                remark: "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)"))
+            return .answer(
+                .response(
+                    to: request, code: .subscriptionNotExist,
+                    remark:
+                        "the consumer's subscription not exist, group: \(header.consumerGroup) topic: \(header.topic)"))
         }
         let sqlFilter: SQLFilter?
         switch subscription.expressionType.uppercased() {
@@ -187,9 +209,10 @@ extension BrokerProcessor {
                 return .answer(.response(to: request, code: .subscriptionParseFailed, remark: error.message))
             }
         default:
-            return .answer(.response(
-                to: request, code: .subscriptionParseFailed,
-                remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)"))
+            return .answer(
+                .response(
+                    to: request, code: .subscriptionParseFailed,
+                    remark: "expression type \(subscription.expressionType) is not supported (TAG or SQL92)"))
         }
         let tagsCodes: Set<Int64>? =
             sqlFilter != nil || subscription.tagsSet.isEmpty

@@ -41,7 +41,9 @@ extension BrokerProcessor {
     }
 
     /// SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE (RocketMQ `SendMessageProcessor`).
-    func sendMessage(_ request: RemotingCommand, connection: RemotingConnection, store: MessageStore) async throws
+    func sendMessage(
+        _ request: RemotingCommand, connection: RemotingConnection, store: MessageStore
+    ) async throws
         -> RemotingCommand
     {
         switch try prepareSend(request, connection: connection, store: store, mayCreate: true) {
@@ -122,7 +124,10 @@ extension BrokerProcessor {
         let configuration = controller.configuration
 
         guard configuration.brokerPermission.contains(.write) else {
-            return .answer(.response(to: request, code: .noPermission, remark: "the broker[\(configuration.brokerName)] sending message is forbidden"))
+            return .answer(
+                .response(
+                    to: request, code: .noPermission,
+                    remark: "the broker[\(configuration.brokerName)] sending message is forbidden"))
         }
         do {
             try TopicValidator.validate(header.topic)
@@ -130,15 +135,20 @@ extension BrokerProcessor {
             return .answer(.response(to: request, code: .messageIllegal, remark: "illegal topic: \(error.message)"))
         }
         if Self.isNotAllowedSendTopic(header.topic) {
-            return .answer(.response(to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden"))
+            return .answer(
+                .response(
+                    to: request, code: .noPermission, remark: "sending message to topic[\(header.topic)] is forbidden"))
         }
         guard let body = request.body else {
             return .answer(.response(to: request, code: .messageIllegal, remark: "the message body is empty"))
         }
         guard body.readableBytes <= configuration.store.maxMessageSize else {
-            return .answer(.response(
-                to: request, code: .messageIllegal,
-                remark: "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)"))
+            return .answer(
+                .response(
+                    to: request, code: .messageIllegal,
+                    remark:
+                        "the message body size \(body.readableBytes) is over the max value \(configuration.store.maxMessageSize)"
+                ))
         }
 
         var topic = header.topic
@@ -154,26 +164,33 @@ extension BrokerProcessor {
         {
             topicConfig = created
         } else {
-            return .answer(.response(
-                to: request, code: .topicNotExist,
-                remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)"))
+            return .answer(
+                .response(
+                    to: request, code: .topicNotExist,
+                    remark: "topic[\(topic)] not exist, apply first please! (auto-creation is off)"))
         }
         guard topicConfig.perm.contains(.write) else {
-            return .answer(.response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden"))
+            return .answer(
+                .response(to: request, code: .noPermission, remark: "the topic[\(topic)] sending message is forbidden"))
         }
         var queueId = header.queueId
         if queueId < 0 { queueId = Int32.random(in: 0..<max(1, topicConfig.writeQueueNums)) }
         guard queueId < topicConfig.writeQueueNums else {
-            return .answer(.response(
-                to: request, code: .systemError,
-                remark: "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)"))
+            return .answer(
+                .response(
+                    to: request, code: .systemError,
+                    remark:
+                        "request queueId[\(queueId)] is illegal, topic \(topic) has \(topicConfig.writeQueueNums) write queues, producer: \(connection.remoteAddress)"
+                ))
         }
 
         var properties = MessageProperties.parse(header.properties ?? "")
         properties.removeValue(forKey: MessagePropertyKey.wait)
         properties[MessagePropertyKey.cluster] = configuration.clusterName
-        if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix) {
-            return .answer(.response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional"))
+        if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix)
+        {
+            return .answer(
+                .response(to: request, code: .messageIllegal, remark: "a retry message cannot be transactional"))
         }
 
         // A retry message that failed too often goes to the group's dead-letter topic.
@@ -213,7 +230,8 @@ extension BrokerProcessor {
         let toStore: [StoredMessage]
         do {
             let now = controller.clock.nowMillis()
-            toStore = try messages.map { message throws(CometError) in try controller.scheduler.route(message, now: now) }
+            toStore = try messages.map { message throws(CometError) in try controller.scheduler.route(message, now: now)
+            }
         } catch {
             return .answer(.response(to: request, code: .messageIllegal, remark: error.message))
         }
@@ -229,7 +247,8 @@ extension BrokerProcessor {
     /// delivered, committed or replayed as if the broker had written it.
     static let systemTopics: Set<String> = [
         TopicConfigManager.defaultTopic, MessageScheduler.scheduleTopic, MessageScheduler.halfTopic,
-        MessageScheduler.opTopic, TransactionalMessageService.checkMaxTimeTopic, "OFFSET_MOVED_EVENT", "SELF_TEST_TOPIC",
+        MessageScheduler.opTopic, TransactionalMessageService.checkMaxTimeTopic, "OFFSET_MOVED_EVENT",
+        "SELF_TEST_TOPIC",
     ]
     /// Prefix of RocketMQ 5.x system topics (`rmq_sys_wheel_timer`, `rmq_sys_REVIVE_LOG_…`).
     static let systemTopicPrefix = "rmq_sys_"
@@ -252,7 +271,8 @@ extension BrokerProcessor {
             if created != nil {
                 controller.topicsChanged()
                 controller.logger.info(
-                    "auto-created topic", metadata: ["topic": "\(header.topic)", "queues": "\(created!.writeQueueNums)"])
+                    "auto-created topic",
+                    metadata: ["topic": "\(header.topic)", "queues": "\(created!.writeQueueNums)"])
             }
         }
         return created

@@ -74,7 +74,8 @@ package struct MessageScheduler: Sendable {
             {
                 throw CometError(
                     .invalidArgument,
-                    "\(MessagePropertyKey.checkImmunityTimeInSeconds) must be a whole number of seconds in 0...\(Self.maxImmunitySeconds)")
+                    "\(MessagePropertyKey.checkImmunityTimeInSeconds) must be a whole number of seconds in 0...\(Self.maxImmunitySeconds)"
+                )
             }
             message.sysFlag = MessageSysFlag(rawValue: message.sysFlag.rawValue & ~Self.transactionTypeMask)
             hold(&message, in: Self.halfTopic, queueID: 0)

@@ -116,7 +116,8 @@ package final class TransactionalMessageService: Sendable {
                 guard let half = try? slice.decode() else { return nil }
                 return HalfMessage(
                     queueOffset: slice.queueOffset, commitLogOffset: half.physicalOffset,
-                    storeTimestamp: half.storeTimestamp, producerGroup: half.properties[MessagePropertyKey.producerGroup] ?? "",
+                    storeTimestamp: half.storeTimestamp,
+                    producerGroup: half.properties[MessagePropertyKey.producerGroup] ?? "",
                     immunityMillis: immunityMillis(half.properties, at: slice.queueOffset))
             }
             state.withLock { state in

@@ -26,7 +26,9 @@ package enum BatchMessageDecoder {
 
     /// Decodes all entries; throws on any truncated or inconsistent entry, or when there are more
     /// than `maxEntries`.
-    package static func decode(_ body: ByteBuffer, maxEntries: Int = defaultMaxEntries) throws(MessageFormatError)
+    package static func decode(
+        _ body: ByteBuffer, maxEntries: Int = defaultMaxEntries
+    ) throws(MessageFormatError)
         -> [BatchMessageEntry]
     {
         var buffer = body

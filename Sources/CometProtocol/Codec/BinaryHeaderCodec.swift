@@ -51,10 +51,12 @@ package enum BinaryHeaderCodec {
         for (key, value) in command.extFields {
             guard key.utf8.count <= Int16.max else {
                 throw CometError(
-                    .frameTooLarge, "extFields key of \(key.utf8.count) bytes exceeds the binary header's 32 KiB key limit")
+                    .frameTooLarge,
+                    "extFields key of \(key.utf8.count) bytes exceeds the binary header's 32 KiB key limit")
             }
             guard value.utf8.count <= Int32.max else {
-                throw CometError(.frameTooLarge, "extFields value of \(value.utf8.count) bytes does not fit the binary header")
+                throw CometError(
+                    .frameTooLarge, "extFields value of \(value.utf8.count) bytes does not fit the binary header")
             }
         }
         buffer.writeInteger(Int16(truncatingIfNeeded: command.code))

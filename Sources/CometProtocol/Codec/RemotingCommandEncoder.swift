@@ -67,16 +67,20 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
         }
         guard 4 + headerLength + bodyLength <= Int(UInt32.max) else {
             buffer.moveWriterIndex(to: start)
-            throw CometError(.frameTooLarge, "frame of \(4 + headerLength + bodyLength) bytes exceeds the 4 GiB length field")
+            throw CometError(
+                .frameTooLarge, "frame of \(4 + headerLength + bodyLength) bytes exceeds the 4 GiB length field")
         }
         buffer.setInteger(UInt32(4 + headerLength + bodyLength), at: start)
-        buffer.setInteger(UInt32(command.serializeType.rawValue) << 24 | UInt32(headerLength & 0xFF_FFFF), at: start + 4)
+        buffer.setInteger(
+            UInt32(command.serializeType.rawValue) << 24 | UInt32(headerLength & 0xFF_FFFF), at: start + 4)
     }
 
     /// Appends the head of `command`'s frame to `buffer` and returns its body (if any), to be
     /// written after `buffer` as is: bodies (pulled messages) are never copied.
     /// Throws `.frameTooLarge` (leaving `buffer` as it was) when a length does not fit its field.
-    package static func encodeFrame(_ command: RemotingCommand, into buffer: inout ByteBuffer) throws(CometError)
+    package static func encodeFrame(
+        _ command: RemotingCommand, into buffer: inout ByteBuffer
+    ) throws(CometError)
         -> ByteBuffer?
     {
         try encodeHead(command, into: &buffer)
@@ -94,7 +98,9 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
     }
 
     /// The whole frame of `command` in one buffer (tests and tools).
-    package static func encode(_ command: RemotingCommand, allocator: ByteBufferAllocator = ByteBufferAllocator())
+    package static func encode(
+        _ command: RemotingCommand, allocator: ByteBufferAllocator = ByteBufferAllocator()
+    )
         throws(CometError) -> ByteBuffer
     {
         var buffer = allocator.buffer(capacity: 256 + (command.body?.readableBytes ?? 0))

@@ -16,7 +16,8 @@ package struct ConnectionLimits: Sendable, Equatable {
     package var maxBufferedPartialFrameBytes: Int
 
     package init(
-        maxInFlightRequestsPerConnection: Int = 128, maxConnections: Int = 10_000, idleTimeout: Duration? = .seconds(120),
+        maxInFlightRequestsPerConnection: Int = 128, maxConnections: Int = 10_000,
+        idleTimeout: Duration? = .seconds(120),
         maxBufferedPartialFrameBytes: Int = 256 * 1024 * 1024
     ) {
         self.maxInFlightRequestsPerConnection = maxInFlightRequestsPerConnection

@@ -1,6 +1,7 @@
-@testable import CometBroker
 import CometCore
 import Testing
+
+@testable import CometBroker
 
 @Suite("SQL92 filter: bounds on client-supplied expressions")
 struct SQLFilterLimitsTests {
