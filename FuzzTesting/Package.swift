@@ -15,7 +15,7 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 func fuzzTarget(_ name: String, _ deps: [Target.Dependency]) -> Target {
-    .executableTarget(name: name, dependencies: deps, swiftSettings: settings)
+    .executableTarget(name: name, dependencies: ["FuzzDriver"] + deps, swiftSettings: settings)
 }
 
 let package = Package(
@@ -30,8 +30,9 @@ let package = Package(
         .target(
             name: "CometProtocol", dependencies: ["CometCore", nioCore], exclude: ["ACL"], swiftSettings: settings),
         .target(name: "CometFilter", dependencies: ["CometCore"], swiftSettings: settings),
+        .target(name: "FuzzDriver", swiftSettings: settings + [.enableExperimentalFeature("Extern")]),
         fuzzTarget("FuzzFrameDecoder", ["CometCore", "CometProtocol", nioCore]),
-        fuzzTarget("FuzzJSONParser", ["CometCore", "CometProtocol"]),
+        fuzzTarget("FuzzJSONParser", ["CometCore", "CometProtocol", nioCore]),
         fuzzTarget("FuzzBinaryHeader", ["CometCore", "CometProtocol", nioCore]),
         fuzzTarget("FuzzSQL92", ["CometCore", "CometFilter"]),
         fuzzTarget("FuzzBatchDecoder", ["CometCore", nioCore]),

@@ -166,3 +166,24 @@ def test_deep_or_long_sql92_is_refused_with_subscription_parse_failed(standalone
     assert response.code == remoting.SUCCESS, response
     assert [m.body for m in remoting.decode_messages(response.body)] == [b"matching"]
     _still_serves(server)
+
+
+def test_pull_at_the_largest_offsets_is_refused_not_a_crash(standalone):
+    """Found by the bad-input campaign: the event-loop pull path added `maxMsgNums` to the client's
+    queueOffset without a bound (arithmetic overflow, SIGILL) when the queue held messages."""
+    server = standalone()
+    topic = unique("TopicPullOffset")
+    sent = remoting.send_message(server.broker_address, topic, b"one")
+    assert sent.code == remoting.SUCCESS, sent
+    queue_id = int(sent.ext["queueId"])
+    for offset in (9223372036854775807, 9223372036854775807 - 31, 9223372000000000000):
+        for max_msgs in (1, 32, 2147483647):
+            pulled = remoting.pull(server.broker_address, unique("GID_offset"), topic, queue_id, offset,
+                                   max_msgs=max_msgs)
+            assert server.alive(), f"queueOffset={offset} maxMsgNums={max_msgs} killed the process:\n" \
+                                   f"{server.log()[-3000:]}"
+            # Past the end of the queue: OFFSET_OVERFLOW_BADLY, answered as PULL_OFFSET_MOVED (or
+            # PULL_NOT_FOUND) with the queue's real end as the next offset.
+            assert pulled.code in (remoting.PULL_OFFSET_MOVED, remoting.PULL_NOT_FOUND), pulled
+            assert int(pulled.ext["nextBeginOffset"]) <= 1, pulled
+    _still_serves(server)

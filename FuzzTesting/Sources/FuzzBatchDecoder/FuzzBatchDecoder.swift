@@ -1,3 +1,4 @@
+import FuzzDriver
 import CometCore
 import NIOCore
 
@@ -14,4 +15,12 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     precondition(again.map(\.body) == entries.map(\.body) && again.map(\.flag) == entries.map(\.flag))
     return 0
+}
+
+/// The target's `main` (see ``runLibFuzzer(argc:argv:_:)``).
+@_cdecl("FuzzBatchDecoder_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc: argc, argv: argv) { data, count in
+        fuzz(data.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!, count)
+    }
 }

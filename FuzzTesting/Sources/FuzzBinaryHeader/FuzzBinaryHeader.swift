@@ -1,3 +1,4 @@
+import FuzzDriver
 import CometCore
 import CometProtocol
 import NIOCore
@@ -23,4 +24,12 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             && again.extFields == command.extFields && (again.remark ?? "") == (command.remark ?? ""),
         "binary header round trip changed the command")
     return 0
+}
+
+/// The target's `main` (see ``runLibFuzzer(argc:argv:_:)``).
+@_cdecl("FuzzBinaryHeader_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc: argc, argv: argv) { data, count in
+        fuzz(data.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!, count)
+    }
 }

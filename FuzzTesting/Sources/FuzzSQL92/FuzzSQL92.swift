@@ -1,3 +1,4 @@
+import FuzzDriver
 import CometCore
 import CometFilter
 
@@ -13,4 +14,12 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     ]
     for properties in samples { _ = filter.matches(properties) }
     return 0
+}
+
+/// The target's `main` (see ``runLibFuzzer(argc:argv:_:)``).
+@_cdecl("FuzzSQL92_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc: argc, argv: argv) { data, count in
+        fuzz(data.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!, count)
+    }
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import CometCore
 import NIOCore
 
@@ -15,4 +16,12 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     buffer.writeBytes(raw)
     _ = try? StoredMessage.decodeAll(buffer)
     return 0
+}
+
+/// The target's `main` (see ``runLibFuzzer(argc:argv:_:)``).
+@_cdecl("FuzzStoredMessage_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc: argc, argv: argv) { data, count in
+        fuzz(data.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!, count)
+    }
 }

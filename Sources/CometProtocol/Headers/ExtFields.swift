@@ -67,8 +67,14 @@ package struct ExtFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Ra
         Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
+    /// Same fields in any order. A repeated key (decoders keep them, see ``append(_:_:)``) counts
+    /// once per occurrence, so equality stays reflexive for any decoded header.
     package static func == (a: ExtFields, b: ExtFields) -> Bool {
-        a.count == b.count && a.allSatisfy { b[$0.key] == $0.value }
+        guard a.count == b.count else { return false }
+        let same: (Element, Element) -> Bool = { $0.key == $1.key && $0.value == $1.value }
+        if a.pairs.elementsEqual(b.pairs, by: same) { return true }
+        func sorted(_ pairs: [Element]) -> [Element] { pairs.sorted { ($0.key, $0.value) < ($1.key, $1.value) } }
+        return sorted(a.pairs).elementsEqual(sorted(b.pairs), by: same)
     }
 
     package func hash(into hasher: inout Hasher) {

@@ -126,7 +126,8 @@ extension MessageStore {
     /// on an event loop. True when there is nothing to read (the answer needs no data).
     package func isResident(topic: String, queueID: Int32, offset: Int64, maxCount: Int) -> Bool {
         guard let queue = queues.find(topic, queueID) else { return true }
-        let last = min(queue.maxOffset, offset + Int64(max(1, maxCount))) - 1
+        // The offset is the client's: any Int64 (a pull at Int64.max must not trap here).
+        let last = min(queue.maxOffset, offset.addingSaturating(Int64(max(1, maxCount)))) - 1
         guard offset >= queue.minOffset, offset <= last else { return true }
         guard queue.isResident(from: offset, through: last), let first = queue.entry(at: offset),
             let final = queue.entry(at: last)
