@@ -61,10 +61,12 @@ struct DelayAndRetryTCPTests {
                 offset: original.physicalOffset, group: "CG1", delayLevel: 0, originMsgId: "ORIG-1",
                 originTopic: "RetryT",
                 maxReconsumeTimes: 1)
+            // Taken before the request: the delay runs from the store time, which is after this but
+            // can be well before the answer arrives on a loaded machine.
+            let sent = nowMillis()
             let response = try await client.invoke(
                 .request(.consumerSendMsgBack, header: back), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue, "\(response.remark ?? "")")
-            let sent = nowMillis()
             // level 3 + 0 → capped at the top level of "1s 2s 3s" = 3 s
             let (retries, at) = try await awaitMessages(client, broker, topic: "%RETRY%CG1", within: .seconds(6))
             #expect(at - sent >= 2_900)

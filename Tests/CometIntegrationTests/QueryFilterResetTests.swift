@@ -146,6 +146,29 @@ struct QueryFilterResetTests {
         }
     }
 
+    @Test("A QUERY_MESSAGE answer stops at the frame limit instead of growing past what clients accept")
+    func queryBounded() async throws {
+        let maxFrameLength = 256 * 1024
+        let smallFrames: @Sendable (inout BrokerConfiguration) -> Void = { $0.maxFrameLength = maxFrameLength }
+        try await withBroker(configure: smallFrames) { _, broker, client in
+            let body = String(repeating: "x", count: 60_000)
+            for _ in 0..<6 {
+                let sent = try await client.invoke(
+                    sendRequest(topic: "QB", body: body, keys: "big"), to: broker, timeout: .seconds(5))
+                #expect(sent.responseCode == .success, "\(sent.remark ?? "")")
+            }
+            let answer = try await client.invoke(
+                .request(.queryMessage, header: QueryMessageRequestHeader(topic: "QB", key: "big", maxNum: 32)),
+                to: broker, timeout: .seconds(5))
+            #expect(answer.responseCode == .success, "\(answer.remark ?? "")")
+            let found = try decodeMessages(answer.body)
+            // 6 × ~60 KB would exceed the 256 KiB frame; the answer holds as many whole records as fit.
+            #expect(found.count == 3)
+            #expect(found.allSatisfy { $0.body.readableBytes == 60_000 })
+            #expect((answer.body?.readableBytes ?? 0) <= maxFrameLength - 64 * 1024)
+        }
+    }
+
     @Test(
         "Reset by time moves committed offsets back, tells a live CPP client with the list body, and pulls resume there"
     )

@@ -37,7 +37,18 @@ extension BrokerProcessor {
         }
         let responseHeader = QueryMessageResponseHeader(
             indexLastUpdateTimestamp: controller.clock.nowMillis(), indexLastUpdatePhyoffset: store.commitLogMaxOffset)
-        let slices = messages.compactMap { store.lookMessageSlice(commitLogOffset: $0.physicalOffset) }
+        // Up to 2,048 records of up to maxMessageSize each could make an answer no client accepts
+        // (and, past 4 GiB, no frame can carry): stop adding records where the frame would exceed
+        // the frame limit. The newest records come first, so those are the ones answered.
+        let bodyLimit = Self.queryBodyLimit(maxFrameLength: controller.configuration.maxFrameLength)
+        var slices: [StoredMessageSlice] = []
+        var bodyBytes = 0
+        for message in messages {
+            guard let slice = store.lookMessageSlice(commitLogOffset: message.physicalOffset) else { continue }
+            guard slices.isEmpty || bodyBytes + slice.size <= bodyLimit else { break }
+            slices.append(slice)
+            bodyBytes += slice.size
+        }
         guard !slices.isEmpty else {
             return .response(
                 to: request, code: .queryNotFound, remark: "can not find message, maybe time range not correct",
@@ -46,6 +57,12 @@ extension BrokerProcessor {
         var body = connection.channel.allocator.buffer(capacity: slices.reduce(0) { $0 + $1.size })
         for slice in slices { slice.write(into: &body) }
         return .response(to: request, header: responseHeader, body: body)
+    }
+
+    /// Largest QUERY_MESSAGE body: the frame limit less room for the header. A single record over
+    /// it is still answered alone (the encoder refuses it with an error if it cannot be framed).
+    static func queryBodyLimit(maxFrameLength: Int) -> Int {
+        max(0, maxFrameLength - 64 * 1024)
     }
 
     /// VIEW_MESSAGE_BY_ID (RocketMQ `QueryMessageProcessor#viewMessageById`): the stored record at
