@@ -206,3 +206,76 @@ def test_cluster_rt_sends_to_each_master(standalone):
     # The round trips are real sends: the broker's own topic grew by 3.
     assert int(remoting.request(server.broker_address, remoting.GET_MAX_OFFSET,
                                 {"topic": rows[0]["brokerName"], "queueId": 0}).ext["offset"]) == 3
+
+
+def test_message_commands(standalone):
+    server = standalone()
+    topic = unique("TopicMsg")
+    assert remoting.create_topic(server.broker_address, topic, 2).code == remoting.SUCCESS
+    remoting.wait_for_route(server.namesrv_address, topic)
+    broker_name = admin_json(server, "clusterList")[0]["brokerName"]
+
+    sent = admin_json(server, "sendMessage", "-t", topic, "-p", "hello admin", "-k", "k1 k2", "-c", "TagA",
+                      "-b", broker_name, "-i", "1")
+    assert sent["status"] == "ok" and sent["queueId"] == 1 and sent["queueOffset"] == 0
+    # What the broker stored, read with a raw pull.
+    pulled = remoting.pull(server.broker_address, "GID_cli_check", topic, 1, 0)
+    assert pulled.code == remoting.SUCCESS, pulled
+    stored = remoting.decode_messages(pulled.body)[0]
+    assert stored.body == b"hello admin" and stored.properties["TAGS"] == "TagA"
+    assert stored.properties["KEYS"] == "k1 k2"
+
+    by_id = admin_json(server, "queryMsgById", "-i", sent["offsetMessageId"])
+    assert [(m["body"], m["tags"], m["keys"], m["queueOffset"]) for m in by_id] == [("hello admin", "TagA",
+                                                                                       ["k1", "k2"], 0)]
+    by_key = admin_json(server, "queryMsgByKey", "-t", topic, "-k", "k2")
+    assert [m["offsetMessageId"] for m in by_key] == [sent["offsetMessageId"]]
+    assert admin_json(server, "queryMsgByKey", "-t", topic, "-k", "nothing") == []
+    by_unique = admin_json(server, "queryMsgByUniqueKey", "-t", topic, "-i", sent["messageId"])
+    assert [m["uniqueKey"] for m in by_unique] == [sent["messageId"]]
+
+    for i in range(3):
+        response = remoting.send_message(server.broker_address, topic, f"m{i}".encode(), queue_id=0)
+        assert response.code == remoting.SUCCESS
+    ranged = admin_json(server, "consumeMessage", "-t", topic, "-b", broker_name, "-i", "0", "-o", "1", "-c", "5")
+    assert [(m["queueOffset"], m["body"]) for m in ranged] == [(1, "m1"), (2, "m2")]
+    at = admin_json(server, "queryMsgByOffset", "-t", topic, "-b", broker_name, "-i", "0", "-o", "2")
+    assert at["body"] == "m2"
+    everything = admin_json(server, "printMsg", "-t", topic)
+    assert sorted(m["body"] for m in everything) == ["hello admin", "m0", "m1", "m2"]
+    assert "Body:             m1" in run_admin(server, "printMsg", "-t", topic).stdout
+
+    bad = run_admin(server, "queryMsgById", "-i", "not-an-id", ok=False)
+    assert bad.returncode != 0 and "not an offset message id" in bad.stderr
+    past = run_admin(server, "queryMsgByOffset", "-t", topic, "-b", broker_name, "-i", "0", "-o", "9", ok=False)
+    assert past.returncode != 0 and "no message at offset 9" in past.stderr
+
+
+def test_stats_all_and_allocate_mq(standalone):
+    server = standalone()
+    topic, group, idle = unique("TopicStats"), unique("GID_stats"), unique("TopicIdle")
+    assert remoting.create_topic(server.broker_address, topic, 4).code == remoting.SUCCESS
+    assert remoting.create_topic(server.broker_address, idle, 1).code == remoting.SUCCESS
+    remoting.wait_for_route(server.namesrv_address, topic)
+    _send(server, topic, 6)
+    pulled = remoting.pull(server.broker_address, group, topic, 0, 0)
+    assert pulled.code == remoting.SUCCESS and len(remoting.decode_messages(pulled.body)) == 6
+    response = remoting.request(server.broker_address, UPDATE_CONSUMER_OFFSET, {
+        "consumerGroup": group, "topic": topic, "queueId": 0, "commitOffset": 2})
+    assert response.code == remoting.SUCCESS
+
+    rows = admin_json(server, "statsAll", "-t", topic)
+    assert [(r["group"], r["accumulation"], r["inMessages24h"], r["outMessages24h"]) for r in rows] == [
+        (group, 4, 6, 6)]
+    assert rows[0]["inTps"] > 0 and rows[0]["outTps"] > 0
+    # Active topics only: the idle topic (no traffic, no consumer) is left out.
+    active = {r["topic"] for r in admin_json(server, "statsAll", "--active-topic")}
+    assert topic in active and idle not in active
+    assert idle in {r["topic"] for r in admin_json(server, "statsAll")}
+
+    broker_name = admin_json(server, "clusterList")[0]["brokerName"]
+    allocation = admin_json(server, "allocateMQ", "-t", topic, "-i", "c1,c2,c3")["result"]
+    # 4 queues over 3 clients: the first gets two, in queue order.
+    assert {client: [q["queueId"] for q in queues] for client, queues in allocation.items()} == {
+        "c1": [0, 1], "c2": [2], "c3": [3]}
+    assert all(q["brokerName"] == broker_name for queues in allocation.values() for q in queues)

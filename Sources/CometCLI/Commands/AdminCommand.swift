@@ -19,7 +19,9 @@ struct AdminCommand: AsyncParsableCommand {
             UpdateSubGroup.self, DeleteSubGroup.self, ConsumerProgress.self, ConsumerConnection.self,
             ProducerConnection.self, ConsumerStatus.self, GroupProgress.self, ResetOffset.self,
             CloneGroupOffset.self, WipeWritePerm.self, AddWritePerm.self, UpdateKVConfig.self, DeleteKVConfig.self,
-            UpdateOrderConf.self, ClusterRT.self, DeadLetters.self, ACL.self,
+            UpdateOrderConf.self, ClusterRT.self, QueryMsgById.self, QueryMsgByKey.self, QueryMsgByUniqueKey.self,
+            QueryMsgByOffset.self, PrintMsg.self, ConsumeMessage.self, SendMessage.self, StatsAll.self, AllocateMQ.self,
+            DeadLetters.self, ACL.self,
         ])
 
     struct Common: ParsableArguments {

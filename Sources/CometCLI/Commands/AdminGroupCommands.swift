@@ -172,7 +172,7 @@ extension AdminCommand {
             aliases: ["consumerStatus"])
         @OptionGroup var common: Common
         @Option(name: .shortAndLong, help: "Consumer group.") var group: String
-        @Option(name: [.short, .customLong("client-id")], help: "Only this client.") var clientId: String?
+        @Option(name: [.customShort("i"), .customLong("client-id")], help: "Only this client.") var clientId: String?
         func run() async throws {
             let admin = common.admin()
             let reports = try await admin.consumerRunningInfo(group, clientId: clientId)
