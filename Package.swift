@@ -36,6 +36,8 @@ let package = Package(
     products: [
         .executable(name: "comet", targets: ["comet"]),
         .library(name: "CometClient", targets: ["CometClient"]),
+        // In-process name server + broker for users' tests (`withEmbeddedBroker`).
+        .library(name: "CometTesting", targets: ["CometTesting"]),
         // For the separate Benchmarks/ package only (it joins this package's name to use `package` APIs).
         .library(name: "CometInternals", targets: ["CometCore", "CometProtocol", "CometStore"]),
     ],
@@ -54,6 +56,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
@@ -78,6 +81,9 @@ let package = Package(
                 product("CompressNIO", "compress-nio"),
             ]),
         comet("CometAdmin", ["CometCore", "CometProtocol", "CometClient"]),
+        comet("CometTesting", ["CometCore", "CometNameServer", "CometBroker", "CometStore", "CometClient", nioCore, logging]),
+        // Layer 4: connectors (`comet tail`, sinks, sources) over the Swift client.
+        comet("CometConnect", ["CometClient", nioCore, nioPosix, nioSSL, logging, product("PostgresNIO", "postgres-nio")]),
         // Layer 1 (generated, committed): apache.rocketmq.v2 messages and service stubs.
         comet(
             "CometGRPCStubs",
@@ -94,7 +100,7 @@ let package = Package(
             "CometCLI",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", "CometClient",
-                "CometAdmin", "CometBench", "CometCommandSupport", "CometGRPC", nioCore, nioPosix, logging, lifecycle,
+                "CometAdmin", "CometBench", "CometCommandSupport", "CometConnect", "CometGRPC", nioCore, nioPosix, logging, lifecycle,
                 product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),
@@ -115,8 +121,8 @@ let package = Package(
         comet(
             "CometTestSupport",
             [
-                "CometCore", "CometProtocol", "CometRemoting", "CometStore", "CometNameServer", "CometBroker", nioCore,
-                nioPosix, logging, product("NIOEmbedded", "swift-nio"), inMemoryLogging,
+                "CometCore", "CometProtocol", "CometRemoting", "CometStore", "CometNameServer", "CometBroker",
+                "CometTesting", nioCore, nioPosix, logging, product("NIOEmbedded", "swift-nio"), inMemoryLogging,
             ]),
         // Child processes tests spawn (the store's SIGKILL crash test); never part of the release binary.
         .executableTarget(
@@ -140,10 +146,12 @@ let package = Package(
         tests(
             "CometNameServerTests",
             ["CometCore", "CometProtocol", "CometNameServer", "CometTestSupport", nioCore, inMemoryLogging]),
+        tests("CometConnectTests", ["CometConnect", "CometClient", logging]),
         // Real loopback sockets and child processes; run by filter in scripts/test.sh.
         tests(
             "CometIntegrationTests",
             ["CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore",
-             "CometClient", "CometAdmin", "CometTestSupport", nioCore, nioPosix, logging, inMemoryLogging]),
+             "CometClient", "CometAdmin", "CometTestSupport", "CometTesting", nioCore, nioPosix, logging,
+             inMemoryLogging]),
     ]
 )

@@ -38,6 +38,38 @@ timeout --signal=TERM --kill-after=30s 30m swift test --skip-build
 wait "$remoting_pid"
 wait "$grpc_pid"
 
+echo "== PostgreSQL for the connector tests (a throwaway server on a loopback port, stopped on exit)"
+start_postgres() {
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    if [ -z "$pg_bin" ]; then
+        local sudo=""
+        if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+        pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    fi
+    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/comet-pg-XXXXXX")
+    as_postgres=()
+    # initdb refuses to run as root: the server runs as Debian's postgres user then.
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres "$pg_dir"
+        as_postgres=(runuser -u postgres --)
+    fi
+    local port
+    port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_postgres[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >"$pg_dir/initdb.log"
+    "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+        -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    trap stop_postgres EXIT
+    export COMET_TEST_POSTGRES_DSN="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+    export COMET_TEST_PSQL="$pg_bin/psql"
+}
+stop_postgres() {
+    "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null || true
+    rm -rf "$pg_dir"
+}
+start_postgres
+
 echo "== interop tests (official clients against a real comet process)"
 COMET_BINARY="$bin/comet" "$venv_remoting/bin/python" -m pytest tests/interop -p no:cacheprovider --timeout 300 -q
 

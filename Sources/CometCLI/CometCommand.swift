@@ -19,6 +19,9 @@ struct CometCommand: AsyncParsableCommand {
             BrokerCommand.self,
             ProduceCommand.self,
             ConsumeCommand.self,
+            TailCommand.self,
+            SinkCommand.self,
+            SourceCommand.self,
             AdminCommand.self,
             BenchCommand.self,
         ])

@@ -10,35 +10,21 @@ import Logging
 import NIOCore
 import Testing
 
-/// Runs a name server and a broker on ephemeral loopback ports with a temporary data folder.
+/// Runs a name server and a broker on ephemeral loopback ports with a temporary data folder (the
+/// embedded cluster of the `CometTesting` product), with a raw remoting client for the broker.
 func withBroker<T: Sendable>(
     configure: @escaping @Sendable (inout BrokerConfiguration) -> Void = { _ in },
     _ body: @escaping @Sendable (_ namesrv: String, _ broker: String, _ client: RemotingClient) async throws -> T
 ) async throws -> T {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("comet-it-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    return try await withNameServer { namesrv, _ in
-        var configuration = BrokerConfiguration(dataDirectory: folder)
-        configuration.listen = HostAndPort(host: "127.0.0.1", port: 0)
-        configuration.nameServers = [try HostAndPort(parsing: namesrv)]
-        configuration.store.commitLogSegmentSize = 8 << 20
-        configuration.store.indexHashSlots = 1024
-        configuration.store.indexMaxEntries = 4096
-        configure(&configuration)
-        let broker = try Broker(configuration: configuration, logger: Logger(label: "test"))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await broker.run()
-                return nil
-            }
-            // Ready once the store is open and the broker has registered with the name server.
-            let address = try await withTimeout(.seconds(10)) { try await broker.controller.ready.wait() }
-            let client = RemotingClient(logger: Logger(label: "test"))
-            let result = try await body(namesrv, address, client)
+    try await EmbeddedCluster.with(logger: Logger(label: "test"), configure: configure) { cluster in
+        let client = RemotingClient(logger: Logger(label: "test"))
+        do {
+            let result = try await body(cluster.nameServerAddress, cluster.brokerAddress, client)
             await client.shutdown()
-            group.cancelAll()
-            while let _ = try await group.next() {}
             return result
+        } catch {
+            await client.shutdown()
+            throw error
         }
     }
 }
