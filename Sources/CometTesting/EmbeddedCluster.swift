@@ -59,6 +59,7 @@ public struct EmbeddedBrokerOptions: Sendable {
 ///     }
 /// }
 /// ```
+@discardableResult
 public func withEmbeddedBroker<Result: Sendable>(
     options: EmbeddedBrokerOptions = EmbeddedBrokerOptions(),
     logger: Logger = Logger(label: "comet.embedded", factory: { _ in SwiftLogNoOpLogHandler() }),

@@ -1,4 +1,4 @@
-package import CometClient
+import CometClient
 import Logging
 
 /// Reads one queue in batches for a sink: long-polls while the queue is empty, then gathers up to
