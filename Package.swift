@@ -134,7 +134,10 @@ let package = Package(
             "CometProtocolTests",
             ["CometCore", "CometProtocol", nioCore, product("NIOEmbedded", "swift-nio"),
              product("NIOTestUtils", "swift-nio"), product("PropertyBased", "swift-property-based")]),
-        tests("CometRemotingTests", ["CometCore", "CometProtocol", "CometRemoting", "CometTestSupport", nioCore]),
+        tests(
+            "CometRemotingTests",
+            ["CometCore", "CometProtocol", "CometRemoting", "CometTestSupport", nioCore,
+             product("NIOEmbedded", "swift-nio")]),
         tests("CometStoreTests", ["CometCore", "CometStore", "CometTestSupport", nioCore]),
         tests("CometClientTests", ["CometClient", "CometCore", "CometProtocol", nioCore]),
         tests(

@@ -3,7 +3,7 @@ import NIOCore
 
 /// Back-pressure per connection: at most `limit` requests are handed on unanswered; while that
 /// many are open, or while the channel is not writable (the peer does not read its answers), the
-/// socket is not read and further requests already decoded wait here. A client that pipelines
+/// socket is not read and further requests already decoded wait here (not processed either). A client that pipelines
 /// requests without reading answers then fills its own socket buffers, not the server's memory,
 /// and cannot queue more than `limit` requests ahead of other clients' requests.
 ///
@@ -47,7 +47,7 @@ final class InFlightRequestLimiter: ChannelDuplexHandler {
             context.fireChannelRead(data)
             return
         }
-        if inFlight < limit && held.isEmpty {
+        if inFlight < limit && held.isEmpty && context.channel.isWritable {
             inFlight += 1
             context.fireChannelRead(data)
         } else {
@@ -92,7 +92,9 @@ final class InFlightRequestLimiter: ChannelDuplexHandler {
         draining = true
         defer { draining = false }
         var released = false
-        while inFlight < limit, context.channel.isActive, let next = held.popFirst() {
+        // Not while unwritable: answers to a peer that does not read would only pile up in memory,
+        // and the work to compute them would delay every other connection's requests.
+        while inFlight < limit, context.channel.isActive, context.channel.isWritable, let next = held.popFirst() {
             inFlight += 1
             released = true
             context.fireChannelRead(wrapInboundOut(next))
