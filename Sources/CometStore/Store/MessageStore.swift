@@ -126,6 +126,9 @@ package final class MessageStore: @unchecked Sendable {
     /// Commit-log max offset (end of the newest record).
     package var commitLogMaxOffset: Int64 { commitLog.maxOffset }
 
+    /// Commit-log offset up to which data is known flushed to disk.
+    package var commitLogFlushedOffset: Int64 { commitLog.flushed }
+
     /// Runs `body` on the writer pool (recovery, before appends are accepted).
     func onWriterThread<T: Sendable>(
         _ body: @escaping @Sendable () throws(StoreError) -> T
