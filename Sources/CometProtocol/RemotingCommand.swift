@@ -20,6 +20,10 @@ package struct RemotingCommand: Sendable, Equatable {
     package var remark: String?
     package var extFields: ExtFields
     package var body: ByteBuffer?
+    /// More body bytes, sent after ``body`` as they are, each its own write (pulled records that
+    /// view the mapped commit log: never copied into one buffer). The frame length counts them.
+    /// Only commands being sent use it: a decoded command has its whole body in ``body``.
+    package var bodyParts: [ByteBuffer] = []
     /// How the header was (or will be) serialized; responses use the request's.
     package var serializeType: SerializeType
 
@@ -58,6 +62,11 @@ package struct RemotingCommand: Sendable, Equatable {
             body: body, serializeType: request.serializeType)
     }
 
+    /// Bytes of the body on the wire: ``body`` and ``bodyParts``.
+    package var bodyLength: Int {
+        bodyParts.reduce(body?.readableBytes ?? 0) { $0 + $1.readableBytes }
+    }
+
     /// Whether the response bit is set.
     package var isResponse: Bool { flag & Self.responseFlag != 0 }
     /// Whether the oneway bit is set. The C++ client sends its "oneway" calls without it.
@@ -82,7 +91,7 @@ extension RemotingCommand: CustomStringConvertible {
         if !extFields.isEmpty {
             text += " ext=\(extFields)"
         }
-        if let body { text += " body=\(body.readableBytes)B" }
+        if body != nil || !bodyParts.isEmpty { text += " body=\(bodyLength)B" }
         return text
     }
 }

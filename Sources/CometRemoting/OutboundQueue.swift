@@ -33,11 +33,13 @@ final class OutboundQueue: Sendable {
         self.loopState = .makeEmptyBox(valueType: LoopState.self, eventLoop: channel.eventLoop)
     }
 
-    /// Queues one frame (and the body to send right after it, if it was kept apart).
-    func enqueue(_ frame: ByteBuffer, _ body: ByteBuffer?) {
+    /// Queues one frame (and the body to send right after it, if it was kept apart, then the
+    /// further body parts).
+    func enqueue(_ frame: ByteBuffer, _ body: ByteBuffer?, _ parts: [ByteBuffer] = []) {
         let schedule = state.withLock { state -> Bool in
             state.frames.append(frame)
             if let body { state.frames.append(body) }
+            if !parts.isEmpty { state.frames.append(contentsOf: parts) }
             defer { state.drainScheduled = true }
             return !state.drainScheduled
         }

@@ -118,16 +118,18 @@ package final class RemotingConnection: Sendable {
     package func write(_ command: RemotingCommand) {
         var frame = channel.allocator.buffer(capacity: 256)
         let body: ByteBuffer?
+        var parts = command.bodyParts
         do {
             body = try RemotingCommandEncoder.encodeFrame(command, into: &frame)
         } catch {
             // A response that cannot be framed is answered with an error instead (see the encoder).
             guard command.isResponse else { return }
             frame.clear()
+            parts = []
             body = try? RemotingCommandEncoder.encodeFrame(
                 RemotingCommandEncoder.unencodableResponse(command, error), into: &frame)
         }
-        outbound.enqueue(frame, body)
+        outbound.enqueue(frame, body, parts)
         // The frame bypasses the in-flight limiter (it is queued below the encoder): tell it.
         if command.isResponse {
             channel.triggerUserOutboundEvent(InFlightRequestLimiter.ResponseWritten(), promise: nil)

@@ -126,8 +126,12 @@ extension BrokerProcessor {
         let responseHeader = PullMessageResponseHeader(
             suggestWhichBrokerId: 0, nextBeginOffset: nextBeginOffset, minOffset: result.minOffset,
             maxOffset: result.maxOffset)
-        let body: ByteBuffer? = code == .success ? result.body(allocator: connection.channel.allocator) : nil
-        return .response(to: request, code: code, header: responseHeader, body: body)
+        guard code == .success else { return .response(to: request, code: code, header: responseHeader) }
+        // Records back to back in the log go out as views of it (zero-copy), the rest copied once.
+        var parts = result.bodyParts(allocator: connection.channel.allocator)[...]
+        var response = RemotingCommand.response(to: request, code: code, header: responseHeader, body: parts.popFirst())
+        response.bodyParts = Array(parts)
+        return response
     }
 
     /// What a pull resolved to before the store is read.

@@ -32,11 +32,16 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
                 return
             }
         }
-        if let body = command.body, body.readableBytes > 0 {
-            context.write(wrapOutboundOut(head), promise: nil)
-            context.write(wrapOutboundOut(body), promise: promise)
-        } else {
+        let body = command.body.flatMap { $0.readableBytes > 0 ? $0 : nil }
+        let parts = command.bodyParts
+        guard body != nil || !parts.isEmpty else {
             context.write(wrapOutboundOut(head), promise: promise)
+            return
+        }
+        context.write(wrapOutboundOut(head), promise: nil)
+        if let body { context.write(wrapOutboundOut(body), promise: parts.isEmpty ? promise : nil) }
+        for (index, part) in parts.enumerated() {
+            context.write(wrapOutboundOut(part), promise: index == parts.count - 1 ? promise : nil)
         }
     }
 
@@ -60,7 +65,7 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
             throw error
         }
         let headerLength = buffer.writerIndex - headerStart
-        let bodyLength = command.body?.readableBytes ?? 0
+        let bodyLength = command.bodyLength
         guard headerLength <= maxHeaderLength else {
             buffer.moveWriterIndex(to: start)
             throw CometError(.frameTooLarge, "header of \(headerLength) bytes exceeds the 16 MiB header-length field")
@@ -76,7 +81,8 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
     }
 
     /// Appends the head of `command`'s frame to `buffer` and returns its body (if any), to be
-    /// written after `buffer` as is: bodies (pulled messages) are never copied.
+    /// written after `buffer` as is: bodies (pulled messages) are never copied. The caller
+    /// writes `command.bodyParts` after it.
     /// Throws `.frameTooLarge` (leaving `buffer` as it was) when a length does not fit its field.
     package static func encodeFrame(
         _ command: RemotingCommand, into buffer: inout ByteBuffer
@@ -103,9 +109,10 @@ package final class RemotingCommandEncoder: ChannelOutboundHandler {
     )
         throws(CometError) -> ByteBuffer
     {
-        var buffer = allocator.buffer(capacity: 256 + (command.body?.readableBytes ?? 0))
+        var buffer = allocator.buffer(capacity: 256 + command.bodyLength)
         try encodeHead(command, into: &buffer)
         if var body = command.body { buffer.writeBuffer(&body) }
+        for var part in command.bodyParts { buffer.writeBuffer(&part) }
         return buffer
     }
 }

@@ -62,7 +62,9 @@ final class CommitLog: @unchecked Sendable {
                 throw StoreError(.corruptStore, "commit log segment \(file.path) does not follow its predecessor")
             }
             // Keep what each file holds: the writer reserves more of the newest when it appends.
-            loaded.append(try MappedFile(path: file.path, startOffset: file.offset, size: segmentSize, reserving: 0))
+            loaded.append(
+                try MappedFile(
+                    path: file.path, startOffset: file.offset, size: segmentSize, reserving: 0, readOnlyView: true))
         }
         segments.withLock { $0 = loaded }
         let end = loaded.last.map { $0.startOffset } ?? 0
@@ -194,7 +196,7 @@ final class CommitLog: @unchecked Sendable {
     private func makeSegment(start: Int64) throws(StoreError) -> MappedFile {
         let segment = try MappedFile(
             path: directory + "/" + StoreFiles.fileName(for: start), startOffset: start, size: segmentSize,
-            reserving: chunkSize)
+            reserving: chunkSize, readOnlyView: true)
         StoreFiles.syncDirectory(directory)
         return segment
     }

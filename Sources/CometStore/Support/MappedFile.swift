@@ -12,9 +12,13 @@ import Glibc
 /// ``allocated`` is reserved with `posix_fallocate`, and callers only touch bytes below it
 /// (``reserve(upTo:)`` first). Readers only read what a writer wrote, so they never pass it.
 ///
-/// Lifetime: the mapping and descriptor are released in `deinit`, i.e. when the last reference
+/// Files opened with `readOnlyView` are mapped a second time read-only (``readBase``): buffers
+/// handed to the network view the file through it, so no buffer operation can ever write into
+/// the log (it would fault instead).
+///
+/// Lifetime: the mappings and descriptor are released in `deinit`, i.e. when the last reference
 /// goes away. Retention only unlinks the file and drops the store's reference, so read slices
-/// that still hold the segment stay valid (Linux keeps the inode until `munmap`).
+/// and buffers that still hold the segment stay valid (Linux keeps the inode until `munmap`).
 final class MappedFile: @unchecked Sendable {
     /// Path of the file.
     let path: String
@@ -24,6 +28,10 @@ final class MappedFile: @unchecked Sendable {
     let size: Int
     /// Base address of the mapping.
     let base: UnsafeMutableRawPointer
+    /// Base address of the read-only mapping of the same file (same pages), if opened with
+    /// `readOnlyView`; `base` otherwise.
+    let readBase: UnsafeRawPointer
+    private let readOnlyMapping: Bool
     private let descriptor: Int32
     private let allocatedBytes: Atomic<Int>
     private let growLock = Mutex<Void>(())
@@ -31,7 +39,10 @@ final class MappedFile: @unchecked Sendable {
     /// Opens (or creates) a file mapped at `size` bytes. At least `reserving` bytes (default: all
     /// of `size`) are reserved with `posix_fallocate`; an existing file keeps what it already
     /// holds (a torn tail past its end reads as never written). A longer file is an error.
-    init(path: String, startOffset: Int64, size: Int, reserving: Int? = nil) throws(StoreError) {
+    /// `readOnlyView` also maps it read-only (``readBase``), for buffers that leave the store.
+    init(
+        path: String, startOffset: Int64, size: Int, reserving: Int? = nil, readOnlyView: Bool = false
+    ) throws(StoreError) {
         self.path = path
         self.startOffset = startOffset
         self.size = size
@@ -63,6 +74,18 @@ final class MappedFile: @unchecked Sendable {
             close(fd)
             throw StoreError(.ioFailure, "mmap \(path)", errno: code)
         }
+        if readOnlyView {
+            guard let view = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), view != MAP_FAILED else {
+                let code = errno
+                munmap(mapping, size)
+                close(fd)
+                throw StoreError(.ioFailure, "mmap \(path) read-only", errno: code)
+            }
+            self.readBase = UnsafeRawPointer(view)
+        } else {
+            self.readBase = UnsafeRawPointer(mapping)
+        }
+        self.readOnlyMapping = readOnlyView
         self.base = mapping
         self.descriptor = fd
         self.allocatedBytes = Atomic(allocated)
@@ -90,6 +113,7 @@ final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
+        if readOnlyMapping { munmap(UnsafeMutableRawPointer(mutating: readBase), size) }
         munmap(base, size)
         close(descriptor)
     }

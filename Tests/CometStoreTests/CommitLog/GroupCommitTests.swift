@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Group commit")
 struct GroupCommitTests {
-    @Test("Appends answered through whenFlushed are durable before the callback, in sync and async mode",
+    @Test(
+        "Appends answered through whenFlushed are durable before the callback, in sync and async mode",
         arguments: [FlushMode.sync, .async])
     func whenFlushedAfterAppend(flushMode: FlushMode) async throws {
         try await TemporaryDirectory.with { directory in
