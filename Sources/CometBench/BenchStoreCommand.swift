@@ -2,6 +2,7 @@ import ArgumentParser
 import CometCore
 import CometStore
 import Dispatch
+import Foundation
 import NIOCore
 import Synchronization
 
@@ -232,21 +233,6 @@ struct BenchStoreCommand: AsyncParsableCommand {
     }
 
     private static func removeTree(_ path: String) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if (info.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                    String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
-            for name in names { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
+        try? FileManager.default.removeItem(atPath: path)
     }
 }
