@@ -85,6 +85,7 @@ package final class Broker: Service {
         storeConfiguration.storeHost = MessageHost(ipv4: host, port: Int32(port)) ?? .unspecified
         let holds = controller.pullHolds
         let pop = controller.pop
+        let heldMessages = controller.heldMessages
         let store: MessageStore
         do {
             store = try await MessageStore.open(
@@ -92,6 +93,7 @@ package final class Broker: Service {
                 onMessageArrived: { arrival in
                     holds.messageArrived(arrival)
                     pop.waiters.messageArrived(topic: arrival.topic)
+                    heldMessages.messageArrived(topic: arrival.topic)
                 })
         } catch {
             throw CometError(
@@ -122,7 +124,7 @@ package final class Broker: Service {
             var lastClientScan = lastOffsetFlush
             var lastRegistration = lastOffsetFlush
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
+                try? await self.controller.clock.sleep(for: .milliseconds(100))
                 let now = self.controller.clock.nowMillis()
                 self.controller.pullHolds.expire(now: now)
                 self.controller.pop.waiters.expire(now: now)

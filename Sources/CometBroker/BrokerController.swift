@@ -30,6 +30,8 @@ package final class BrokerController: Sendable {
     package let scheduler: MessageScheduler
     /// Half messages, END_TRANSACTION and check-back.
     package let transactions: TransactionalMessageService
+    /// Wakes the delay, timer and transaction loops when their topics get records.
+    package let heldMessages = HeldMessageSignals()
     /// POP consumption (receipt handles, invisible time) for gRPC consumers.
     package let pop: PopService
     /// Timer messages recalled before they were due (v5 RecallMessage).
@@ -69,7 +71,7 @@ package final class BrokerController: Sendable {
         transactions = TransactionalMessageService(
             .init(
                 configuration: configuration, scheduler: scheduler, producers: producers, topics: topics, clock: clock,
-                logger: logger))
+                logger: logger, arrivals: heldMessages.transactions))
         let topics = self.topics
         let requests = registrationRequests
         pop.setDeadLetterTopicMaker { group throws(CometError) in

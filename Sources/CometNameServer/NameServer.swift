@@ -13,6 +13,8 @@ package final class NameServer: Service {
     package let processor: NameServerProcessor
     private let server: RemotingServer
     private let logger: Logger
+    /// Paces the expiry scan (a test clock drives it in virtual time).
+    private let clock: WallClock
 
     package init(
         configuration: NameServerConfiguration, clock: WallClock = .system, logger: Logger,
@@ -21,6 +23,7 @@ package final class NameServer: Service {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        self.clock = clock
         self.processor = NameServerProcessor(
             kvConfig: try KVConfigManager(path: configuration.kvConfigPath), configuration: configuration, clock: clock,
             logger: logger)
@@ -45,7 +48,7 @@ package final class NameServer: Service {
             group.addTask {
                 try? await cancelWhenGracefulShutdown {
                     while true {
-                        try await Task.sleep(for: self.configuration.scanInterval)
+                        try await self.clock.sleep(for: self.configuration.scanInterval)
                         self.processor.scanNotActiveBrokers(expiry: self.configuration.brokerExpiry)
                     }
                 }

@@ -43,41 +43,55 @@ package final class ScheduleMessageService: Sendable {
     /// The saved next offset of a level's queue.
     package func offset(level: Int32) -> Int64 { offsets.withLock { $0[level] ?? 0 } }
 
-    /// Delivers due messages every 100 ms until cancelled or the broker shuts down.
+    /// Delivers due messages until cancelled or the broker shuts down. Between passes it sleeps
+    /// on the broker's clock until the earliest head of a level falls due, woken early when a
+    /// delayed message is stored; with nothing pending it does not wake at all.
     package func run() async {
+        let clock = controller.clock
+        let arrivals = controller.heldMessages.schedule
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.deliverDue()
-                try? await Task.sleep(for: .milliseconds(100))
+                let next = await self.pass().nextDue
+                await arrivals.wait(untilMillis: next, clock: clock)
             }
         }
     }
 
     /// One pass over every level: re-puts what is due now. Returns how many were delivered.
     @discardableResult
-    package func deliverDue() async -> Int {
+    package func deliverDue() async -> Int { await pass().delivered }
+
+    /// One pass over every level: how many were delivered and when the next pass is due (`nil`:
+    /// nothing is pending).
+    package func pass() async -> (delivered: Int, nextDue: Int64?) {
         let levels = controller.scheduler.levels
         var delivered = 0
+        var nextDue: Int64?
         for level in 1...levels.maxLevel {
-            delivered += await deliverDue(level: level, delay: levels.delayMillis(level: level))
+            let (count, due) = await deliverDue(level: level, delay: levels.delayMillis(level: level))
+            delivered += count
+            if let due { nextDue = min(nextDue ?? due, due) }
         }
-        return delivered
+        return (delivered, nextDue)
     }
 
-    private func deliverDue(level: Int32, delay: Int64) async -> Int {
+    /// Re-puts the due head of one level's queue; returns how many and when its new head falls
+    /// due (or, after an error, when to try again).
+    private func deliverDue(level: Int32, delay: Int64) async -> (Int, Int64?) {
         let topic = MessageScheduler.scheduleTopic
         let queueID = level - 1
         var offset = offset(level: level)
         var delivered = 0
+        let retry = controller.clock.nowMillis() + 1000
         while offset < store.maxOffset(topic: topic, queueID: queueID), !Task.isCancelled {
             let result: GetMessageResult
             do {
                 result = try await store.getMessages(topic: topic, queueID: queueID, offset: offset, maxCount: 256)
             } catch {
-                return delivered
+                return (delivered, retry)
             }
             if result.messages.isEmpty {
-                guard result.nextBeginOffset > offset else { break }
+                guard result.nextBeginOffset > offset else { return (delivered, retry) }
                 offset = result.nextBeginOffset
                 save(level: level, offset: offset)
                 continue
@@ -86,6 +100,7 @@ package final class ScheduleMessageService: Sendable {
             var batch: [StoredMessage] = []
             var next = offset
             var guardBatch = unguarded.withLock { $0.remove(level) != nil } ? RedeliveryGuard(store: store) : nil
+            var headDue: Int64?
             for slice in result.messages {
                 guard let held = try? slice.decode() else {
                     controller.logger.error(
@@ -93,7 +108,10 @@ package final class ScheduleMessageService: Sendable {
                     next = slice.queueOffset + 1
                     continue
                 }
-                if held.storeTimestamp + delay > now { break }
+                if held.storeTimestamp + delay > now {
+                    headDue = held.storeTimestamp + delay
+                    break
+                }
                 next = slice.queueOffset + 1
                 if let message = MessageScheduler.restore(held, storeHost: store.configuration.storeHost) {
                     if await guardBatch?.alreadyDelivered(held, as: message) == true {
@@ -109,7 +127,7 @@ package final class ScheduleMessageService: Sendable {
                         metadata: ["offset": "\(held.physicalOffset)"])
                 }
             }
-            if next == offset { break }
+            if next == offset { return (delivered, headDue) }
             if !batch.isEmpty {
                 do {
                     _ = try await store.putMessages(batch)
@@ -117,14 +135,15 @@ package final class ScheduleMessageService: Sendable {
                     controller.logger.warning(
                         "cannot deliver delayed messages, will retry: \(error.message)", metadata: ["level": "\(level)"]
                     )
-                    return delivered
+                    return (delivered, retry)
                 }
             }
             delivered += batch.count
             offset = next
             save(level: level, offset: offset)
+            if let headDue { return (delivered, headDue) }
         }
-        return delivered
+        return (delivered, nil)
     }
 
     private func save(level: Int32, offset: Int64) {

@@ -20,6 +20,10 @@ package final class TimerMessageService: Sendable {
         var wheel: TimingWheel<Int64>
         var enqueueOffset: Int64
         var lastSave: Int64 = 0
+        /// The cursor or the enqueue offset moved since the last save.
+        var dirty = false
+        /// When to try again after the store refused a read or a re-put.
+        var retryAt: Int64?
         /// The first tick after start checks for copies delivered just before a crash.
         var guarded = false
     }
@@ -79,14 +83,27 @@ package final class TimerMessageService: Sendable {
             "timer wheel rebuilt", metadata: ["pending": "\(restored)", "cursor": "\(saved.cursor)"])
     }
 
-    /// Rebuilds, then ticks every 100 ms until cancelled or the broker shuts down.
+    /// Rebuilds, then ticks until cancelled or the broker shuts down. Between ticks it sleeps on
+    /// the broker's clock until the earliest bucket falls due (or the checkpoint is due), woken
+    /// early when a timer record is stored; an empty wheel does not wake at all.
     package func run() async {
         await rebuild()
+        let clock = controller.clock
+        let arrivals = controller.heldMessages.timer
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.tick()
-                try? await Task.sleep(for: .milliseconds(20))
+                await arrivals.wait(untilMillis: self.nextWake, clock: clock)
             }
+        }
+    }
+
+    /// When the next tick is needed: the earliest pending bucket, a retry after a store error, or
+    /// the periodic checkpoint of a moved cursor; `nil` when nothing is pending.
+    package var nextWake: Int64? {
+        state.withLock { state in
+            let checkpoint = state.dirty ? state.lastSave + 10_000 : nil
+            return [state.wheel.nextDue, state.retryAt, checkpoint].compactMap { $0 }.min()
         }
     }
 
@@ -97,13 +114,18 @@ package final class TimerMessageService: Sendable {
         let topic = MessageScheduler.timerTopic
         var delivered = 0
         var changed = false
+        let retryAt = controller.clock.nowMillis() + 1000
+        state.withLock { $0.retryAt = nil }
         // Enqueue: new records go into the wheel; those whose bucket has fired go out at once.
         while true {
             let offset = state.withLock { $0.enqueueOffset }
-            guard offset < store.maxOffset(topic: topic, queueID: 0),
-                let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
+            guard offset < store.maxOffset(topic: topic, queueID: 0) else { break }
+            guard let result = try? await store.getMessages(topic: topic, queueID: 0, offset: offset, maxCount: 1024),
                 result.nextBeginOffset > offset
-            else { break }
+            else {
+                state.withLock { $0.retryAt = retryAt }
+                break
+            }
             // Only this task moves the cursor, so the split still holds when the entries are added;
             // nothing is added or consumed unless the overdue ones were stored.
             var entries: [(Int64, Int64)] = []
@@ -125,7 +147,10 @@ package final class TimerMessageService: Sendable {
                     }
                 }
             }
-            guard await deliver(late) else { return delivered }
+            guard await deliver(late) else {
+                state.withLock { $0.retryAt = retryAt }
+                return delivered
+            }
             delivered += late.count
             state.withLock { state in
                 for entry in onTime { state.wheel.add(entry.offset, deliverAt: entry.deliverAt) }
@@ -157,14 +182,18 @@ package final class TimerMessageService: Sendable {
             changed = changed || cursorMoved
             if due.isEmpty { break }
         }
-        state.withLock { $0.guarded = true }
-        // Saved after every delivery (so a restart never re-delivers); otherwise every 10 s,
-        // which only keeps the restart scan short.
+        // Saved after every delivery (so a restart never re-delivers); otherwise at most every
+        // 10 s, which only keeps the restart scan short.
         let now = controller.clock.nowMillis()
-        if delivered > 0 || (changed && state.withLock { now - $0.lastSave >= 10_000 }) {
-            state.withLock { $0.lastSave = now }
-            save()
+        let saveNow = state.withLock { state in
+            state.guarded = true
+            state.dirty = state.dirty || changed
+            guard delivered > 0 || (state.dirty && now - state.lastSave >= 10_000) else { return false }
+            state.lastSave = now
+            state.dirty = false
+            return true
         }
+        if saveNow { save() }
         return delivered
     }
 

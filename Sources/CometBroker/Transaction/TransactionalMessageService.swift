@@ -38,6 +38,8 @@ package final class TransactionalMessageService: Sendable {
         package var clock: WallClock
         /// The broker's logger.
         package var logger: Logger
+        /// Rung when a half message or a resolution is stored, so the loop reads it at once.
+        package var arrivals = WakeSignal()
     }
 
     private let controller: Context
@@ -55,7 +57,8 @@ package final class TransactionalMessageService: Sendable {
     package var pendingCount: Int { state.withLock { $0.table.pending.count } }
 
     /// Reads the op and half topics from the start of the store, then checks back every
-    /// `transactionCheckInterval` until cancelled or the broker shuts down.
+    /// `transactionCheckInterval` until cancelled or the broker shuts down. Between rounds it
+    /// sleeps on the injected clock, woken only when a half message or a resolution is stored.
     package func run(store: MessageStore) async {
         let configuration = controller.configuration
         do {
@@ -82,7 +85,7 @@ package final class TransactionalMessageService: Sendable {
                     lastRound = now
                     await self.checkRound(store: store, now: now)
                 }
-                try? await Task.sleep(for: .milliseconds(min(interval, 1000)))
+                await self.controller.arrivals.wait(untilMillis: lastRound + interval, clock: self.controller.clock)
             }
         }
     }

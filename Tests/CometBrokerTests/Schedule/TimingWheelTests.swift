@@ -111,4 +111,20 @@ struct TimingWheelTests {
             #expect(result == [2])
         }
     }
+
+    @Test("nextDue is the earliest pending bucket, whatever the order entries were added in")
+    func nextDue() {
+        var wheel = TimingWheel<Int>(precision: 100, now: 0)
+        #expect(wheel.nextDue == nil)
+        for (value, at) in [(1, 90_000), (2, 250), (3, 7_001), (4, 260)] as [(Int, Int64)] {
+            wheel.add(value, deliverAt: at)
+        }
+        #expect(wheel.nextDue == 300)
+        #expect(wheel.advance(to: 300) == [2, 4])
+        #expect(wheel.nextDue == 7_100)
+        #expect(wheel.advance(to: 89_999) == [3])
+        #expect(wheel.nextDue == 90_000)
+        #expect(wheel.advance(to: 90_000) == [1])
+        #expect(wheel.nextDue == nil && wheel.count == 0)
+    }
 }
