@@ -83,7 +83,7 @@ let package = Package(
         comet("CometAdmin", ["CometCore", "CometProtocol", "CometClient"]),
         comet("CometTesting", ["CometCore", "CometNameServer", "CometBroker", "CometStore", "CometClient", nioCore, logging]),
         // Layer 4: connectors (`comet tail`, sinks, sources) over the Swift client.
-        comet("CometConnect", ["CometClient", nioCore, nioPosix, nioSSL, logging, product("PostgresNIO", "postgres-nio")]),
+        comet("CometConnect", ["CometClient", "CometCore", nioCore, nioPosix, nioSSL, logging, product("PostgresNIO", "postgres-nio")]),
         // Layer 1 (generated, committed): apache.rocketmq.v2 messages and service stubs.
         comet(
             "CometGRPCStubs",

@@ -53,16 +53,7 @@ package final class PopJournal: @unchecked Sendable {
         package mutating func ack(_ key: Key, offset: Int64) { text += "A \(key.text) \(offset)\n" }
         package var isEmpty: Bool { text.isEmpty }
 
-        static func hex(_ text: String) -> String {
-            let digits = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = []
-            out.reserveCapacity(text.utf8.count * 2)
-            for byte in text.utf8 {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0xF)])
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        static func hex(_ text: String) -> String { Hex.encode(text.utf8) }
     }
 
     /// What replay found.

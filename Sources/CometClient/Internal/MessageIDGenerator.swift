@@ -1,3 +1,4 @@
+import CometCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -18,7 +19,7 @@ final class MessageIDGenerator: Sendable {
         bytes += [UInt8(pid >> 8), UInt8(pid & 0xFF)]
         let random = UInt32.random(in: .min ... .max)
         bytes += withUnsafeBytes(of: random.bigEndian) { Array($0) }
-        prefix = bytes.map(Self.hex).joined()
+        prefix = Hex.encode(bytes, uppercase: true)
         var now = time(nil)
         var parts = tm()
         gmtime_r(&now, &parts)
@@ -49,9 +50,5 @@ final class MessageIDGenerator: Sendable {
         }
     }
 
-    private static let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    private static func hex(_ byte: UInt8) -> String {
-        String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
-    }
+    private static let digits = Hex.uppercaseDigits
 }

@@ -1,4 +1,5 @@
 package import CometClient
+import CometCore
 import Foundation
 package import Logging
 import PostgresNIO
@@ -201,10 +202,6 @@ package final class PostgresSource: Sendable {
         var low: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in table.utf8 { high = (high ^ UInt64(byte)) &* 0x100_0000_01b3 }
         for byte in position.utf8 { low = (low ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        func hex(_ value: UInt64) -> String {
-            let text = String(value, radix: 16, uppercase: true)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }
-        return hex(high) + hex(low)
+        return Hex.encode(high, uppercase: true) + Hex.encode(low, uppercase: true)
     }
 }

@@ -1,4 +1,5 @@
 import CometClient
+import CometCore
 import Foundation
 
 /// Turns a file's events into messages: tag and keys from the options (fixed, a regular expression,
@@ -36,7 +37,7 @@ struct TailMessageFactory {
         }
         let properties = [
             Self.pathProperty: path, Self.hostProperty: host, Self.offsetProperty: String(event.offset),
-            "UNIQ_KEY": keyPrefix + Self.hex16(UInt64(bitPattern: event.offset)),
+            "UNIQ_KEY": keyPrefix + Hex.encode(UInt64(bitPattern: event.offset), uppercase: true),
         ]
         return Message(
             topic: topic, body: event.body, tags: tags, keys: keys.filter { !$0.isEmpty }, properties: properties)
@@ -55,12 +56,7 @@ struct TailMessageFactory {
         mix(identity.device)
         mix(identity.inode)
         mix(UInt64(generation))
-        return Self.hex16(hash)
-    }
-
-    private static func hex16(_ value: UInt64) -> String {
-        let text = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 16 - text.count) + text
+        return Hex.encode(hash, uppercase: true)
     }
 
     private static func text(_ value: Any) -> String? {

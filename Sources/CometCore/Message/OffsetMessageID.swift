@@ -60,5 +60,5 @@ package struct OffsetMessageID: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    private static let hexDigits = Hex.uppercaseDigits
 }

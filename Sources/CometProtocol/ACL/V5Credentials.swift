@@ -1,3 +1,4 @@
+import CometCore
 import Crypto
 
 /// What a RocketMQ 5.x (gRPC) client sends to identify itself: the `authorization` header
@@ -36,13 +37,6 @@ package struct V5Credentials: Sendable, Equatable {
     package static func signature(dateTime: String, secretKey: String) -> String {
         let code = HMAC<Insecure.SHA1>.authenticationCode(
             for: Array(dateTime.utf8), using: SymmetricKey(data: Array(secretKey.utf8)))
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(40)
-        for byte in code {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return Hex.encode(Array(code))
     }
 }
