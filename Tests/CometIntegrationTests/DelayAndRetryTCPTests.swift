@@ -11,7 +11,10 @@ import Testing
 struct DelayAndRetryTCPTests {
     static let shortLevels: @Sendable (inout BrokerConfiguration) -> Void = { $0.messageDelayLevel = "1s 2s 3s" }
 
-    @Test("A level-2 delay message is pullable no earlier than 5 s and within 6 s, with its properties")
+    // How late a delivery may be is a wall-clock figure a loaded CI machine does not keep; the exact
+    // timing (due at 5 s, not a millisecond before) is tested on a virtual clock in
+    // HeldDeliveryClockTests. Over TCP: never early, delivered at all (bounded by `within`), intact.
+    @Test("A level-2 delay message is pullable no earlier than 5 s, with its properties")
     func delayLevelTwo() async throws {
         try await withBroker { _, broker, client in
             let sent = nowMillis()
@@ -19,10 +22,9 @@ struct DelayAndRetryTCPTests {
                 client, broker, sendRequest(topic: "DelayT", body: "later", extraProperties: ["DELAY": "2"]))
             #expect(header.queueId == 0)
             #expect(try await pullMessages(client, broker, topic: "DelayT").isEmpty)
-            let (messages, at) = try await awaitMessages(client, broker, topic: "DelayT", within: .seconds(8))
+            let (messages, at) = try await awaitMessages(client, broker, topic: "DelayT", within: .seconds(30))
             let message = try #require(messages.first)
             #expect(at - sent >= 4_950)
-            #expect(at - sent <= 6_000)
             #expect(message.storeTimestamp - sent >= 4_950)
             #expect(String(buffer: message.body) == "later")
             #expect(message.tags == "TagA")
@@ -32,7 +34,7 @@ struct DelayAndRetryTCPTests {
         }
     }
 
-    @Test("A deliver-at message arrives within 1 s of its time, never before")
+    @Test("A deliver-at message arrives after its time, never before")
     func deliverAt() async throws {
         try await withBroker(configure: Self.shortLevels) { _, broker, client in
             let deliverAt = nowMillis() + 1_500
@@ -43,12 +45,10 @@ struct DelayAndRetryTCPTests {
             try await sendOK(
                 client, broker,
                 sendRequest(topic: "TimerT", body: "rel", queueId: 1, extraProperties: ["TIMER_DELAY_MS": "1000"]))
-            let (messages, at) = try await awaitMessages(client, broker, topic: "TimerT")
+            let (messages, _) = try await awaitMessages(client, broker, topic: "TimerT")
             #expect(messages.first?.storeTimestamp ?? 0 >= deliverAt)
-            #expect(at - deliverAt < 1_000)
             let (relative, _) = try await awaitMessages(client, broker, topic: "TimerT", queueId: 1)
             #expect(relative.first!.storeTimestamp >= relativeAt - 5)
-            #expect(relative.first!.storeTimestamp - relativeAt < 1_000)
         }
     }
 
@@ -68,7 +68,7 @@ struct DelayAndRetryTCPTests {
                 .request(.consumerSendMsgBack, header: back), to: broker, timeout: .seconds(5))
             #expect(response.code == ResponseCode.success.rawValue, "\(response.remark ?? "")")
             // level 3 + 0 → capped at the top level of "1s 2s 3s" = 3 s
-            let (retries, at) = try await awaitMessages(client, broker, topic: "%RETRY%CG1", within: .seconds(6))
+            let (retries, at) = try await awaitMessages(client, broker, topic: "%RETRY%CG1", within: .seconds(30))
             #expect(at - sent >= 2_900)
             let retry = try #require(retries.first)
             #expect(retry.reconsumeTimes == 1)
