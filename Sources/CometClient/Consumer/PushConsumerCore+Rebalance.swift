@@ -46,9 +46,8 @@ extension PushConsumerCore {
         let removed = current.subtracting(mine)
         let added = mine.subtracting(current)
         if !removed.isEmpty {
-            let stopped = state.withLock { state in removed.compactMap { state.queues[$0]?.task } }
-            for task in stopped { task.cancel() }
-            for task in stopped { await task.value }
+            let stopped = state.withLock { state in removed.compactMap { state.queues[$0]?.loop } }
+            for loop in stopped { await loop.stop() }
             await commitOffsets(only: removed)
             if options.orderly { await unlock(Array(removed)) }
             state.withLock { state in for queue in removed { state.queues.removeValue(forKey: queue) } }
@@ -56,13 +55,8 @@ extension PushConsumerCore {
         }
         for queue in added.sorted() {
             guard let offset = await startOffset(queue) else { continue }
-            let started = state.withLock { state -> Bool in
-                guard state.running, state.queues[queue] == nil else { return false }
-                let task = Task { await self.pullLoop(queue, from: offset) }
-                state.queues[queue] = QueueState(task: task, offset: offset, committed: nil)
-                return true
-            }
-            if started {
+            guard state.withLock({ $0.queues[queue] == nil }) else { continue }
+            if startPullLoop(queue, from: offset, committed: nil) {
                 logger.info(
                     "queue assigned", metadata: ["group": "\(group)", "queue": "\(queue)", "offset": "\(offset)"])
             }
@@ -128,14 +122,10 @@ extension PushConsumerCore {
     func resetOffsets(_ table: [CometProtocol.MessageQueue: Int64]) async {
         for (wire, offset) in table {
             let queue = MessageQueue(topic: wire.topic, brokerName: wire.brokerName, queueId: wire.queueId)
-            guard let old = state.withLock({ $0.queues[queue]?.task }) else { continue }
-            old.cancel()
-            await old.value
-            state.withLock { state in
-                guard state.running, state.queues[queue] != nil else { return }
-                let task = Task { await self.pullLoop(queue, from: offset) }
-                state.queues[queue] = QueueState(task: task, offset: offset, committed: offset)
-            }
+            guard let old = state.withLock({ $0.queues[queue]?.loop }) else { continue }
+            await old.stop()
+            guard state.withLock({ $0.queues[queue]?.loop === old }) else { continue }
+            _ = startPullLoop(queue, from: offset, committed: offset)
             logger.info("offset reset by the broker", metadata: ["queue": "\(queue)", "offset": "\(offset)"])
         }
     }

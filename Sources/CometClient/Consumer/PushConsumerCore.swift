@@ -2,13 +2,19 @@ import CometCore
 import CometProtocol
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// The machinery behind ``PushConsumer``: subscriptions, rebalance, one pull loop per owned
 /// queue, offsets and locks.
+///
+/// Lifetimes are structured: ``run(_:ready:)`` owns everything the consumer does as child tasks
+/// (the client instance, the background loop and every pull loop, which rebalance hands over
+/// through `spawns`), so when it returns nothing the consumer started is still running.
+/// ``start(_:)`` runs it in the one task the consumer keeps until ``shutdown()``.
 final class PushConsumerCore: Sendable {
     struct QueueState {
-        var task: Task<Void, Never>
+        var loop: PullLoop
         /// Next offset to consume (what gets committed).
         var offset: Int64
         var committed: Int64?
@@ -20,7 +26,10 @@ final class PushConsumerCore: Sendable {
         var handler: PushConsumer.Handler?
         var running = false
         var rebalanceRequested = false
-        var background: Task<Void, Never>?
+        /// The task running ``run(_:ready:)`` for ``start(_:)``.
+        var runner: Task<Void, Never>?
+        /// Pull loops for the running ``run(_:ready:)`` to start; finished at shutdown.
+        var spawns: AsyncStream<PullLoop>.Continuation?
     }
 
     let group: String
@@ -68,50 +77,106 @@ final class PushConsumerCore: Sendable {
 
     var assignedQueues: [MessageQueue] { state.withLock { $0.queues.keys.sorted() } }
 
+    /// Starts consuming in a task this consumer keeps until ``shutdown()``; returns once the
+    /// first rebalance has assigned queues.
     func start(_ handler: @escaping PushConsumer.Handler) async throws(ClientError) {
-        let topics = try state.withLock { state throws(ClientError) -> [String] in
+        let spawns = try begin(handler)
+        let ready = Latch<Void>()
+        let runner = Task { await self.run(spawns, ready: ready) }
+        state.withLock { $0.runner = runner }
+        _ = try? await ready.wait()
+    }
+
+    /// Consumes in the calling task until ``shutdown()`` is called, the task is cancelled or its
+    /// `ServiceGroup` shuts down gracefully; then commits, unlocks and leaves the group.
+    func run(_ handler: @escaping PushConsumer.Handler) async throws(ClientError) {
+        let spawns = try begin(handler)
+        await run(spawns, ready: nil)
+    }
+
+    private func begin(_ handler: @escaping PushConsumer.Handler) throws(ClientError) -> AsyncStream<PullLoop> {
+        try state.withLock { state throws(ClientError) -> AsyncStream<PullLoop> in
             guard !state.running else { throw ClientError(.invalidArgument, "the consumer is already started") }
             guard !state.subscriptions.isEmpty else {
                 throw ClientError(.invalidArgument, "subscribe to a topic first")
             }
             state.running = true
             state.handler = handler
-            return Array(state.subscriptions.keys)
+            let (spawns, continuation) = AsyncStream.makeStream(of: PullLoop.self)
+            state.spawns = continuation
+            return spawns
         }
-        instance.start()
-        for topic in topics + (options.model == .clustering ? [retryTopic] : []) {
-            _ = try? await instance.refreshRoute(topic)
-        }
-        await instance.sendHeartbeats()
-        await rebalance()
-        let task = Task { await self.backgroundLoop() }
-        state.withLock { $0.background = task }
     }
 
-    func shutdown() async {
-        let (tasks, background) = state.withLock { state -> ([Task<Void, Never>], Task<Void, Never>?) in
-            guard state.running else { return ([], nil) }
-            state.running = false
-            return (state.queues.values.map(\.task), state.background)
+    /// Everything a started consumer does, as child tasks of this call.
+    private func run(_ spawns: AsyncStream<PullLoop>, ready: Latch<Void>?) async {
+        await withDiscardingTaskGroup { children in
+            children.addTask { await self.instance.run() }
+            let topics = state.withLock { Array($0.subscriptions.keys) }
+            for topic in topics + (options.model == .clustering ? [retryTopic] : []) {
+                _ = try? await instance.refreshRoute(topic)
+            }
+            await instance.sendHeartbeats()
+            await rebalance()
+            ready?.succeed(())
+            await cancelWhenGracefulShutdown { await self.consume(spawns) }
+            state.withLock { state in
+                state.running = false
+                state.spawns?.finish()
+                state.spawns = nil
+            }
+            await commitOffsets()
+            if options.orderly { await unlockAll() }
+            for address in instance.allBrokerAddresses {
+                _ = try? await instance.call(
+                    .request(
+                        .unregisterClient,
+                        header: UnregisterClientRequestHeader(clientID: instance.clientId, consumerGroup: group)),
+                    broker: address, timeout: .seconds(1))
+            }
+            state.withLock { $0.queues.removeAll() }
+            children.cancelAll()
         }
-        // Every task this consumer started ends before shutdown returns: the background loop first
-        // (so no rebalance starts new pull loops), then the pull loops.
-        background?.cancel()
-        await background?.value
-        let late = state.withLock { state in state.queues.values.map(\.task) }
-        for task in tasks + late { task.cancel() }
-        for task in tasks + late { await task.value }
-        await commitOffsets()
-        if options.orderly { await unlockAll() }
-        for address in instance.allBrokerAddresses {
-            _ = try? await instance.call(
-                .request(
-                    .unregisterClient,
-                    header: UnregisterClientRequestHeader(clientID: instance.clientId, consumerGroup: group)),
-                broker: address, timeout: .seconds(1))
-        }
-        state.withLock { $0.queues.removeAll() }
         await instance.shutdown()
+    }
+
+    /// The background loop and the pull loops rebalance starts, until `spawns` finishes (at
+    /// shutdown) or the task is cancelled; then every loop is stopped and awaited.
+    private func consume(_ spawns: AsyncStream<PullLoop>) async {
+        await withDiscardingTaskGroup { loops in
+            loops.addTask { await self.backgroundLoop() }
+            for await loop in spawns {
+                loops.addTask { await loop.run { await self.pullLoop(loop.queue, from: loop.offset) } }
+            }
+            loops.cancelAll()
+        }
+        // Loops handed over but never started (the stream ended first) count as finished.
+        for queue in state.withLock({ Array($0.queues.values) }) { queue.loop.finished.succeed(()) }
+    }
+
+    /// Hands a pull loop for `queue` to the running consumer; `false` when it is shutting down.
+    func startPullLoop(_ queue: MessageQueue, from offset: Int64, committed: Int64?) -> Bool {
+        state.withLock { state -> Bool in
+            guard state.running, let spawns = state.spawns else { return false }
+            let loop = PullLoop(queue: queue, offset: offset)
+            state.queues[queue] = QueueState(loop: loop, offset: offset, committed: committed)
+            if case .terminated = spawns.yield(loop) {
+                state.queues.removeValue(forKey: queue)
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Stops consuming: ends the pull loops (handlers in progress finish), commits offsets,
+    /// releases queue locks, leaves the group and closes connections, all before returning.
+    func shutdown() async {
+        let runner = state.withLock { state -> Task<Void, Never>? in
+            state.spawns?.finish()
+            defer { state.runner = nil }
+            return state.runner
+        }
+        await runner?.value
     }
 
     private func backgroundLoop() async {
@@ -164,6 +229,38 @@ final class PushConsumerCore: Sendable {
         default:
             return .response(to: request, code: .requestCodeNotSupported, remark: "not supported by a Comet consumer")
         }
+    }
+}
+
+/// One queue's pull loop: a child task of the consumer's run, stopped on its own when the queue
+/// is released or reset.
+final class PullLoop: Sendable {
+    let queue: MessageQueue
+    let offset: Int64
+    private let stopRequested = Latch<Void>()
+    /// Resolved once the loop has ended (or will never start).
+    let finished = Latch<Void>()
+
+    init(queue: MessageQueue, offset: Int64) {
+        self.queue = queue
+        self.offset = offset
+    }
+
+    /// Runs `body` until it returns, ``stop()`` is called or the task is cancelled.
+    func run(_ body: @escaping @Sendable () async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await body() }
+            group.addTask { _ = try? await self.stopRequested.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+        finished.succeed(())
+    }
+
+    /// Asks the loop to end and waits until it has.
+    func stop() async {
+        stopRequested.succeed(())
+        _ = try? await finished.wait()
     }
 }
 

@@ -68,10 +68,6 @@ extension PushConsumer {
     ///
     /// Subscribe first. Wrap it in a service for a `ServiceGroup`, or run it in a child task.
     public func run(_ handler: @escaping Handler) async throws {
-        try await start(handler)
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-        }
-        await shutdown()
+        try await core.run(handler)
     }
 }
