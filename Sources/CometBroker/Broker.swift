@@ -27,7 +27,8 @@ package final class Broker: Service {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(CometError) {
         controller = try BrokerController(
-            configuration: configuration, configFile: configFile, clock: clock, logger: logger)
+            configuration: configuration, configFile: configFile, clock: clock, logger: logger,
+            eventLoopGroup: eventLoopGroup)
         self.logger = logger
         let (processor, acl) = try Self.makeProcessor(controller: controller, logger: logger)
         self.acl = acl
@@ -59,15 +60,36 @@ package final class Broker: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await self.server.run() }
                 let bound = try await server.localAddress
-                let store = try await openStore(port: bound.port ?? controller.configuration.listen.port)
+                let port = bound.port ?? controller.configuration.listen.port
+                let store = try await openStore(port: port)
                 defer { logger.debug("broker services started") }
+                let replication = controller.replication
+                let listenHost = controller.configuration.listen.host
+                // The HA port defaults to the configured listen port + 1 (an ephemeral one for port 0).
+                let configuredPort = controller.configuration.listen.port
+                let advertised = Self.advertisedHost(controller.configuration)
+                group.addTask {
+                    try await cancelWhenGracefulShutdown {
+                        try await replication.run(
+                            store: store, listenHost: listenHost, listenPort: configuredPort, advertisedHost: advertised
+                        )
+                    }
+                }
+                let haAddress = try await replication.advertisedHAAddress()
+                logger.info(
+                    "replication (HA) port open at \(haAddress)",
+                    metadata: ["ha.role": "\(replication.role.rawValue)"])
+                let synchronizer = SlaveSynchronizer(controller: controller, client: client)
+                group.addTask { await cancelWhenGracefulShutdown { await synchronizer.run() } }
                 group.addTask { await registrar.run() }
                 group.addTask { await self.housekeeping(store: store) }
                 if let acl {
                     let interval = controller.configuration.acl.reloadInterval
                     group.addTask { await cancelWhenGracefulShutdown { await acl.watch(every: interval) } }
                 }
-                try addMessageServices(to: &group, store: store)
+                if controller.replication.role.isMaster {
+                    try addMessageServices(to: &group, store: store)
+                }
                 controller.topicsChanged()
             }
         } onGracefulShutdown: {
@@ -104,6 +126,8 @@ package final class Broker: Service {
             logger.warning("recovered the store after an unclean shutdown", metadata: ["recovery": "\(report)"])
         }
         let address = "\(host):\(port)"
+        // A slave's log is its master's copy: client appends are refused before the first request.
+        if controller.replication.role == .slave { store.isReplica = true }
         controller.didOpen(store: store, address: address)
         logger.info(
             "comet broker listening on \(address)",
@@ -151,6 +175,7 @@ package final class Broker: Service {
 
     private func finish(registrar: BrokerRegistrar) async {
         persistOffsets()
+        controller.replication.stop()
         await registrar.unregisterAll()
         await client.shutdown()
         if let store = controller.store { await store.shutdown() }

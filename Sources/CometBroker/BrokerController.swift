@@ -3,7 +3,8 @@ import CometProtocol
 import CometRemoting
 package import CometStore
 package import Logging
-import NIOCore
+package import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Everything a broker's request processors share: configuration, metadata managers, client
@@ -34,6 +35,8 @@ package final class BrokerController: Sendable {
     package let heldMessages = HeldMessageSignals()
     /// POP consumption (receipt handles, invisible time) for gRPC consumers.
     package let pop: PopService
+    /// Master/slave replication: role, HA port, slaves or the copy from the master.
+    package let replication: ReplicationService
     /// Timer messages recalled before they were due (v5 RecallMessage).
     package let timerRecalls = TimerRecalls()
     let locks: Mutex<RebalanceLockTable>
@@ -48,9 +51,11 @@ package final class BrokerController: Sendable {
     let registrationTriggers: AsyncStream<Void>
 
     package init(
-        configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger
+        configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(CometError) {
         try configuration.validate()
+        replication = ReplicationService(configuration: configuration, logger: logger, group: eventLoopGroup)
         brokerConfig = BrokerConfigManager(configuration, file: configFile)
         stats = BrokerStatsManager(clusterName: configuration.clusterName, clock: clock)
         self.logger = logger

@@ -50,7 +50,7 @@ struct BrokerConfigurationTests {
     @Test(
         "Invalid values are errors naming the line",
         arguments: [
-            "flushDiskType=FAST", "listenPort=70000", "autoCreateTopicEnable=yes", "deleteWhen=25", "brokerRole=SLAVE",
+            "flushDiskType=FAST", "listenPort=70000", "autoCreateTopicEnable=yes", "deleteWhen=25", "brokerRole=BACKUP",
         ])
     func invalidValues(_ line: String) {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/x")
@@ -58,13 +58,46 @@ struct BrokerConfigurationTests {
         #expect(error?.message.contains("line 2") == true)
     }
 
-    @Test("Validation rejects names a topic could not carry and slave ids")
-    func validation() {
+    @Test("Validation rejects names a topic could not carry and ids that do not fit the role")
+    func validation() throws {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/x")
         configuration.brokerName = "broker a"
         #expect(throws: CometError.self) { try configuration.validate() }
         configuration.brokerName = "broker-a"
+        // brokerId alone decides the role: 1 is a slave.
         configuration.brokerId = 1
+        try configuration.validate()
+        #expect(configuration.role == .slave)
+        configuration.replication.role = .syncMaster
         #expect(throws: CometError.self) { try configuration.validate() }
+        configuration.brokerId = 0
+        configuration.replication.role = .slave
+        #expect(throws: CometError.self) { try configuration.validate() }
+        configuration.replication.role = nil
+        try configuration.validate()
+        #expect(configuration.role == .asyncMaster)
+        #expect(configuration.replication.haPort(listenPort: 10911) == 10912)
+    }
+
+    @Test("The role state machine: a slave learns its master from name servers, a configured address wins, promote")
+    func roleStateMachine() throws {
+        var learned = ReplicationRoleState(role: .slave, brokerId: 2, haMasterAddress: nil)
+        #expect(learned.registered(masterAddress: nil, haServerAddress: nil) == .none)
+        #expect(
+            learned.registered(masterAddress: "10.0.0.1:10911", haServerAddress: "10.0.0.1:10912")
+                == .followMaster(haAddress: "10.0.0.1:10912"))
+        #expect(learned.registered(masterAddress: "10.0.0.1:10911", haServerAddress: "10.0.0.1:10912") == .none)
+        #expect(learned.masterAddress == "10.0.0.1:10911")
+        #expect(learned.brokerId == 2)
+
+        var fixed = ReplicationRoleState(role: .slave, brokerId: 1, haMasterAddress: "10.0.0.7:10912")
+        #expect(fixed.registered(masterAddress: "10.0.0.1:10911", haServerAddress: "10.0.0.1:10912") == .none)
+        #expect(fixed.haMasterAddress == "10.0.0.7:10912")
+        #expect(fixed.masterAddress == "10.0.0.1:10911")
+
+        #expect(try learned.promote() == .becomeMaster)
+        #expect(learned.role == .asyncMaster && learned.brokerId == 0 && learned.haMasterAddress == nil)
+        #expect(throws: CometError.self) { _ = try learned.promote() }
+        #expect(learned.registered(masterAddress: "x:1", haServerAddress: "x:2") == .none)
     }
 }

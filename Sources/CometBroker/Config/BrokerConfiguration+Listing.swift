@@ -20,15 +20,18 @@ extension BrokerConfiguration {
         "transactionCheckInterval", "transactionTimeOut", "transactionCheckMax", "brokerRole",
         "registerNameServerPeriod", "flushConsumerOffsetInterval", "defaultTopicQueueNums",
         "autoCreateSubscriptionGroup", "maxMessageSize", "serverChannelMaxIdleTimeSeconds", "serverMaxConnections",
-        "serverMaxInFlightRequests", "serverMaxBufferedPartialFrameBytes",
+        "serverMaxInFlightRequests", "serverMaxBufferedPartialFrameBytes", "haListenPort", "haMasterAddress",
+        "brokerIP2", "haSendHeartbeatInterval", "haHousekeepingInterval", "haTransferBatchSize",
+        "haSlaveFallbehindMax", "slaveTimeout", "slaveReadEnable", "accessMessageInMemoryMaxRatio",
     ]
 
     /// Every setting as RocketMQ's key and its value text (GET_BROKER_CONFIG, the persisted file).
+    /// (`haListenPort` only when set: its default follows `listenPort`.)
     package var properties: [(key: String, value: String)] {
         func millis(_ d: Duration) -> String {
             String(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
         }
-        return [
+        var list: [(key: String, value: String)] = [
             ("brokerClusterName", clusterName), ("brokerName", brokerName), ("brokerId", String(brokerId)),
             ("namesrvAddr", nameServers.map(\.description).joined(separator: ";")),
             ("listenPort", String(listen.port)), ("brokerIP1", advertisedHost ?? ""),
@@ -37,7 +40,7 @@ extension BrokerConfiguration {
             ("mappedFileSizeConsumeQueue", String(store.consumeQueueEntriesPerSegment * 20)),
             ("flushDiskType", store.flushMode == .sync ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
             ("flushIntervalCommitLog", millis(store.asyncFlushInterval)),
-            ("syncFlushTimeout", millis(store.syncFlushTimeout)), ("brokerRole", "ASYNC_MASTER"),
+            ("syncFlushTimeout", millis(store.syncFlushTimeout)), ("brokerRole", role.rawValue),
             ("autoCreateTopicEnable", String(autoCreateTopicEnable)),
             ("autoCreateSubscriptionGroup", String(autoCreateSubscriptionGroup)),
             ("defaultTopicQueueNums", String(defaultTopicQueueNums)),
@@ -62,7 +65,17 @@ extension BrokerConfiguration {
             ("serverMaxConnections", String(connectionLimits.maxConnections)),
             ("serverMaxInFlightRequests", String(connectionLimits.maxInFlightRequestsPerConnection)),
             ("serverMaxBufferedPartialFrameBytes", String(connectionLimits.maxBufferedPartialFrameBytes)),
+            ("haMasterAddress", replication.haMasterAddress ?? ""), ("brokerIP2", replication.haAdvertisedHost ?? ""),
+            ("haSendHeartbeatInterval", millis(replication.heartbeatInterval)),
+            ("haHousekeepingInterval", millis(replication.housekeepingInterval)),
+            ("haTransferBatchSize", String(replication.transferBatchSize)),
+            ("haSlaveFallbehindMax", String(replication.slaveFallbehindMax)),
+            ("slaveTimeout", millis(replication.slaveTimeout)),
+            ("slaveReadEnable", String(replication.slaveReadEnable)),
+            ("accessMessageInMemoryMaxRatio", String(replication.accessMessageInMemoryMaxRatio)),
             ("enablePropertyFilter", "true"), ("configBlackList", "configBlackList;brokerConfigPath"),
         ]
+        if let port = replication.haListenPort { list.append(("haListenPort", String(port))) }
+        return list
     }
 }

@@ -5,8 +5,8 @@ import CometStore
 extension BrokerConfiguration {
     /// Keys of RocketMQ's broker.conf that Comet accepts but has no use for; they are reported.
     static let ignoredKeys: Set<String> = [
-        "brokerIP2", "haListenPort", "sendMessageThreadPoolNums", "pullMessageThreadPoolNums",
-        "useReentrantLockWhenPutMessage", "transientStorePoolEnable", "warmMapedFileEnable", "slaveReadEnable",
+        "sendMessageThreadPoolNums", "pullMessageThreadPoolNums",
+        "useReentrantLockWhenPutMessage", "transientStorePoolEnable", "warmMapedFileEnable",
         "storePathConsumeQueue", "storePathIndex", "storeCheckpoint", "abortFile", "enablePropertyFilter",
         "traceTopicEnable", "osPageCacheBusyTimeOutMills",
         "maxTransferCountOnMessageInDisk", "maxTransferBytesOnMessageInDisk", "fetchNamesrvAddrByAddressServer",
@@ -71,14 +71,18 @@ extension BrokerConfiguration {
         case "flushIntervalCommitLog": store.asyncFlushInterval = .milliseconds(try int(1...600_000))
         case "syncFlushTimeout": store.syncFlushTimeout = .milliseconds(try int(1...600_000))
         case "brokerRole":
-            switch value {
-            case "ASYNC_MASTER": break
-            case "SYNC_MASTER":
-                return "brokerRole=SYNC_MASTER has no effect yet: Comet has no replication, so sends are acknowledged "
-                    + "like ASYNC_MASTER (after the local write)"
-            case "SLAVE": throw CometError(.invalidConfiguration, "line \(line): brokerRole=SLAVE is not supported yet")
-            default: throw bad("ASYNC_MASTER, SYNC_MASTER or SLAVE")
-            }
+            guard let role = BrokerRole(rawValue: value) else { throw bad("ASYNC_MASTER, SYNC_MASTER or SLAVE") }
+            replication.role = role
+        case "haListenPort": replication.haListenPort = Int(try int(0...65535))
+        case "haMasterAddress": replication.haMasterAddress = value.isEmpty ? nil : value
+        case "brokerIP2": replication.haAdvertisedHost = value.isEmpty ? nil : value
+        case "haSendHeartbeatInterval": replication.heartbeatInterval = .milliseconds(try int(100...600_000))
+        case "haHousekeepingInterval": replication.housekeepingInterval = .milliseconds(try int(1000...3_600_000))
+        case "haTransferBatchSize": replication.transferBatchSize = Int(try int(1024...64 * 1024 * 1024))
+        case "haSlaveFallbehindMax": replication.slaveFallbehindMax = try int(0...Int64.max)
+        case "slaveTimeout": replication.slaveTimeout = .milliseconds(try int(1...600_000))
+        case "slaveReadEnable": replication.slaveReadEnable = try bool()
+        case "accessMessageInMemoryMaxRatio": replication.accessMessageInMemoryMaxRatio = Int(try int(0...100))
         case "autoCreateTopicEnable": autoCreateTopicEnable = try bool()
         case "autoCreateSubscriptionGroup": autoCreateSubscriptionGroup = try bool()
         case "defaultTopicQueueNums": defaultTopicQueueNums = Int32(try int(1...1024))

@@ -66,6 +66,11 @@ package struct BrokerConfiguration: Sendable {
     package var acl = ACLSettings()
     /// TLS on the remoting port (`tls.server.*`, `--tls-*`); disabled by default.
     package var tls = TLSSettings()
+    /// Master/slave replication (`brokerRole`, `haListenPort`, `haMasterAddress`, ...).
+    package var replication = ReplicationSettings()
+
+    /// The role in force: `brokerRole`, or from `brokerId` when that is unset.
+    package var role: BrokerRole { replication.effectiveRole(brokerId: brokerId) }
 
     package init(dataDirectory: String) {
         store = MessageStoreConfiguration(rootDirectory: dataDirectory)
@@ -94,10 +99,7 @@ package struct BrokerConfiguration: Sendable {
         }
         _ = try DelayLevelTable(parsing: messageDelayLevel)
         guard brokerId >= 0 else { throw CometError(.invalidConfiguration, "brokerId must be 0 (master) or positive") }
-        guard brokerId == 0 else {
-            throw CometError(
-                .invalidConfiguration, "slave brokers (brokerId > 0) are not supported yet; use brokerId=0")
-        }
+        try replication.validate(brokerId: brokerId, listenPort: listen.port)
         guard (1...1024).contains(defaultTopicQueueNums) else {
             throw CometError(.invalidConfiguration, "defaultTopicQueueNums must be between 1 and 1024")
         }

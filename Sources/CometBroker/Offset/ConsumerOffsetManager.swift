@@ -41,6 +41,15 @@ package final class ConsumerOffsetManager: Sendable {
         state.withLock { $0.table[Self.key(topic, group)]?[queueId] }
     }
 
+    /// A slave's copy of its master's offsets (upstream `putAll`): each `topic@group` entry of
+    /// `table` replaces the local one; entries only the slave has stay.
+    package func putAll(_ table: [String: [Int32: Int64]]) {
+        state.withLock { state in
+            for (key, offsets) in table { state.table[key] = offsets }
+            state.dirty = true
+        }
+    }
+
     /// Records a commit.
     package func commit(group: String, topic: String, queueId: Int32, offset: Int64) {
         state.withLock { state in

@@ -76,6 +76,19 @@ package final class SubscriptionGroupManager: Sendable {
         return config
     }
 
+    /// A slave's copy of its master's groups: replaces them all when the master's data version
+    /// differs. Returns whether anything changed.
+    package func replaceAll(with master: SubscriptionGroupWrapper) throws(CometError) -> Bool {
+        let changed = state.withLock { state -> Bool in
+            guard state.dataVersion != master.dataVersion else { return false }
+            state.groups = master.subscriptionGroupTable
+            state.dataVersion = master.dataVersion
+            return true
+        }
+        if changed { try persist() }
+        return changed
+    }
+
     /// Creates or replaces a group's settings (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP).
     package func update(_ config: SubscriptionGroupConfig) throws(CometError) {
         let now = clock.nowMillis()

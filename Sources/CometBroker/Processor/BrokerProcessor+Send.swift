@@ -321,7 +321,7 @@ extension StoreError: ResponseCodeConvertible {
     package var responseCode: ResponseCode {
         switch code {
         case .messageTooLarge, .propertiesTooLarge, .invalidTopic, .invalidMessage: return .messageIllegal
-        case .diskFull, .notRunning: return .serviceNotAvailable
+        case .diskFull, .notRunning, .replicaRole: return .serviceNotAvailable
         default: return .systemError
         }
     }

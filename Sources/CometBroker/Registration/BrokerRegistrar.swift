@@ -29,10 +29,12 @@ struct BrokerRegistrar: Sendable {
         if !configuration.brokerPermission.contains(.read) || !configuration.brokerPermission.contains(.write) {
             for name in table.keys { table[name]?.perm = configuration.brokerPermission }
         }
+        let replication = controller.replication
+        let haAddress = (try? await replication.advertisedHAAddress()) ?? address
         let body = RegisterBrokerBody(topicConfigTable: table, dataVersion: topics.dataVersion).encoded()
         let header = RegisterBrokerRequestHeader(
             brokerName: configuration.brokerName, brokerAddr: address, clusterName: configuration.clusterName,
-            haServerAddr: address, brokerId: configuration.brokerId,
+            haServerAddr: haAddress, brokerId: replication.brokerId,
             bodyCrc32: body.withUnsafeReadableBytes { Int32(bitPattern: CRC32.checksum($0) & 0x7FFF_FFFF) })
         await withTaskGroup(of: Void.self) { group in
             for nameServer in configuration.nameServers {
@@ -41,6 +43,12 @@ struct BrokerRegistrar: Sendable {
                         let response = try await client.invoke(
                             .request(.registerBroker, header: header, body: body), to: nameServer.description,
                             timeout: .seconds(6))
+                        if response.responseCode == .success,
+                            let answer = try? RegisterBrokerResponseHeader(fields: response.extFields)
+                        {
+                            replication.registered(
+                                masterAddress: answer.masterAddr, haServerAddress: answer.haServerAddr)
+                        }
                         if response.responseCode != .success {
                             controller.logger.warning(
                                 "name server refused registration: \(response.remark ?? "")",
@@ -61,7 +69,7 @@ struct BrokerRegistrar: Sendable {
         let configuration = controller.configuration
         let header = UnregisterBrokerRequestHeader(
             brokerName: configuration.brokerName, brokerAddr: address, clusterName: configuration.clusterName,
-            brokerId: configuration.brokerId)
+            brokerId: controller.replication.brokerId)
         await withTaskGroup(of: Void.self) { group in
             for nameServer in configuration.nameServers {
                 group.addTask {

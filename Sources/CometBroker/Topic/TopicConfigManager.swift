@@ -111,6 +111,19 @@ package final class TopicConfigManager: Sendable {
         return (result, created)
     }
 
+    /// A slave's copy of its master's table (upstream `SlaveSynchronize.syncTopicConfig`): replaces
+    /// every topic when the master's data version differs. Returns whether anything changed.
+    package func replaceAll(with master: TopicConfigSerializeWrapper) throws(CometError) -> Bool {
+        let changed = state.withLock { state -> Bool in
+            guard state.dataVersion != master.dataVersion else { return false }
+            state.topics = master.topicConfigTable
+            state.dataVersion = master.dataVersion
+            return true
+        }
+        if changed { try persist() }
+        return changed
+    }
+
     /// Creates or replaces a topic (UPDATE_AND_CREATE_TOPIC).
     package func update(_ config: TopicConfig) throws(CometError) {
         state.withLock { state in

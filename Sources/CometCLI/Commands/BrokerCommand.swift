@@ -17,6 +17,10 @@ struct BrokerCommand: AsyncParsableCommand {
             With --grpc the same process serves RocketMQ 5.x clients (Java 5.x, Go, C#, Python, ...) over \
             gRPC, with no proxy in between; they use the --grpc address as their endpoint.
             Example: comet broker --namesrv 127.0.0.1:9876 --listen 0.0.0.0:10911 --data /var/lib/comet --name broker-a
+            Master/slave: brokers with the same --name form a group; brokerId 0 (ASYNC_MASTER or SYNC_MASTER) is the \
+            master, brokerId 1.. (brokerRole=SLAVE) copy its commit log over the HA port (haListenPort, default \
+            listen port + 1) and serve reads; a slave finds its master through the name servers unless \
+            haMasterAddress is set. See README, "Master/slave replication".
             """)
 
     @Option(help: "Name server addresses, HOST:PORT separated by ';' (namesrvAddr).")

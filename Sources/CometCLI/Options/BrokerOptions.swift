@@ -19,7 +19,11 @@ struct BrokerOptions: ParsableArguments {
     @Option(help: "Cluster name (brokerClusterName).")
     var cluster: String?
 
-    @Option(help: "Broker id (brokerId): 0 = master.")
+    @Option(
+        help: """
+            Broker id (brokerId): 0 = master, 1 or more = a slave of the master with the same --name \
+            (brokerRole=SLAVE unless brokerRole in --config says otherwise).
+            """)
     var id: Int64?
 
     @Option(

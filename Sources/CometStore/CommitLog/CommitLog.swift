@@ -201,7 +201,9 @@ final class CommitLog: @unchecked Sendable {
         return segment
     }
 
-    private func writableSegment(at offset: Int64) throws(StoreError) -> MappedFile {
+    /// The segment the next byte at `offset` goes to, created (or taken from the allocator) when
+    /// `offset` starts a new one. Writer only.
+    func writableSegment(at offset: Int64) throws(StoreError) -> MappedFile {
         if let last = segments.withLock({ $0.last }), offset < last.startOffset + Int64(segmentSize) {
             return last
         }
@@ -218,6 +220,11 @@ final class CommitLog: @unchecked Sendable {
         }
         segments.withLock { $0.append(segment) }
         return segment
+    }
+
+    /// Publishes a new end of valid data after the writer put bytes below it (replicated appends).
+    func publishEnd(_ offset: Int64) {
+        writeOffset.store(offset, ordering: .releasing)
     }
 
     /// Flushes everything written so far; returns the new flushed offset. Safe to call from

@@ -69,8 +69,13 @@ extension MessageStore {
     /// Writes prepared records under the append lock, then tells long-polling listeners.
     func appendNow(_ records: [PreparedRecord]) throws(StoreError) -> [AppendedMessage] {
         var arrivals: [MessageArrival] = []
+        var observer: (@Sendable (Int64) -> Void)?
         let outcome = appendLock.withLock { _ -> Result<[AppendedMessage], StoreError> in
+            observer = writer.appendObserver
             guard !writer.closed else { return .failure(StoreError(.notRunning, "store is shutting down")) }
+            guard !writer.isReplica else {
+                return .failure(StoreError(.replicaRole, replicaRefusal()))
+            }
             do throws(StoreError) {
                 return .success(try write(records, arrivals: &arrivals))
             } catch {
@@ -81,6 +86,7 @@ extension MessageStore {
         if let onMessageArrived {
             for arrival in arrivals { onMessageArrived(arrival) }
         }
+        if let observer, case .success = outcome { observer(commitLog.maxOffset) }
         return try outcome.get()
     }
 

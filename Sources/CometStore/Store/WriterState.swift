@@ -9,6 +9,10 @@ final class WriterState: @unchecked Sendable {
     var queues: [QueueKey: ConsumeQueue] = [:]
     /// Last store timestamp handed out (timestamps never go backwards in the log).
     var lastStoreTimestamp: Int64 = 0
+    /// Told the new commit-log end after each append (a master's HA connections wait on it).
+    var appendObserver: (@Sendable (Int64) -> Void)?
+    /// Set on a slave: client appends are refused, only replicated bytes are written.
+    var isReplica = false
     /// Set at shutdown: later appends are refused.
     var closed = false
     /// Commit-log offset below which every record has been dispatched (read by the flusher).

@@ -17,6 +17,9 @@ package struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case diskFull
         /// The store is not running (shut down or not yet opened).
         case notRunning
+        /// The store is a slave's copy of its master's log: only replicated bytes are appended
+        /// (→ SERVICE_NOT_AVAILABLE).
+        case replicaRole
         /// Another process holds the store's lock file.
         case storeLocked
         /// A file operation failed; see ``StoreError/errno``.

@@ -29,13 +29,36 @@ struct BrokerConfigPropertiesTests {
         #expect(bare.count == 1 && bare[0].contains("nonsense"))
     }
 
-    @Test("brokerRole=SYNC_MASTER is accepted with a warning: there is no replication yet")
-    func syncMaster() throws {
+    @Test("Replication keys of a RocketMQ master/slave pair are read without warnings")
+    func replicationKeys() throws {
         var configuration = BrokerConfiguration(dataDirectory: "/tmp/x")
-        let warnings = try configuration.apply(properties: "brokerRole=SYNC_MASTER\n")
-        #expect(warnings.count == 1)
-        #expect(warnings.first?.contains("SYNC_MASTER") == true)
-        #expect(try configuration.apply(properties: "brokerRole=ASYNC_MASTER").isEmpty)
+        let warnings = try configuration.apply(
+            properties: """
+                brokerId=1
+                brokerRole=SLAVE
+                haListenPort=30912
+                haMasterAddress=10.0.0.9:10912
+                brokerIP2=10.0.0.3
+                haSendHeartbeatInterval=2000
+                haTransferBatchSize=65536
+                haSlaveFallbehindMax=1048576
+                slaveTimeout=1500
+                slaveReadEnable=true
+                """)
+        #expect(warnings.isEmpty)
+        #expect(configuration.role == .slave)
+        #expect(configuration.replication.haPort(listenPort: 10911) == 30912)
+        #expect(configuration.replication.haMasterAddress == "10.0.0.9:10912")
+        #expect(configuration.replication.haAdvertisedHost == "10.0.0.3")
+        #expect(configuration.replication.heartbeatInterval == .milliseconds(2000))
+        #expect(configuration.replication.transferBatchSize == 65536)
+        #expect(configuration.replication.slaveFallbehindMax == 1_048_576)
+        #expect(configuration.replication.slaveTimeout == .milliseconds(1500))
+        #expect(configuration.replication.slaveReadEnable)
+        try configuration.validate()
+        #expect(configuration.properties.contains { $0 == ("brokerRole", "SLAVE") })
+        #expect(try configuration.apply(properties: "brokerRole=SYNC_MASTER\nbrokerId=0").isEmpty)
+        #expect(configuration.role == .syncMaster)
     }
 
     @Test("Updates apply as a whole, are listed and persisted; bad values change nothing")

@@ -1,0 +1,130 @@
+package import CometCore
+package import CometStore
+package import Logging
+package import NIOCore
+import Synchronization
+
+/// A broker's part in master/slave replication: its role (``ReplicationRoleState``), the HA port
+/// every broker listens on (a master streams its log to slaves there), the HA client a slave
+/// copies its master's log with, and the slaves a master has (``ReplicaTracker``).
+package final class ReplicationService: Sendable {
+    private let settings: ReplicationSettings
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let roleState: Mutex<ReplicationRoleState>
+    /// The slaves connected to this broker's HA port and the SYNC_MASTER waiters.
+    package let tracker = ReplicaTracker(transfers: GroupTransfer())
+    private let running = Mutex<(store: MessageStore, client: HAClient?, task: Task<Void, Never>?)?>(nil)
+    private let haAddress = Latch<String>()
+
+    package init(configuration: BrokerConfiguration, logger: Logger, group: any EventLoopGroup) {
+        settings = configuration.replication
+        self.logger = logger
+        self.group = group
+        roleState = Mutex(
+            ReplicationRoleState(
+                role: configuration.role, brokerId: configuration.brokerId,
+                haMasterAddress: configuration.replication.haMasterAddress))
+    }
+
+    /// The role now in force.
+    package var role: BrokerRole { roleState.withLock { $0.role } }
+
+    /// The broker id to register with (0 once a master).
+    package var brokerId: Int64 { roleState.withLock { $0.brokerId } }
+
+    /// The master's remoting address, as the name server last told this slave.
+    package var masterAddress: String? { roleState.withLock { $0.masterAddress } }
+
+    /// The master's HA address this slave copies from, if known.
+    package var haMasterAddress: String? { roleState.withLock { $0.haMasterAddress } }
+
+    /// The HA address advertised to name servers (`brokerIP2:haListenPort`), once bound.
+    package func advertisedHAAddress() async throws -> String { try await haAddress.wait() }
+
+    /// The slave's HA connection, if this broker is a slave.
+    var clientStatus: HAClient.Status? { running.withLock { $0?.client?.status } }
+
+    /// Serves the HA port until cancelled, and (as a slave) copies the master's log. `host` is the
+    /// host advertised for the HA port when `brokerIP2` is unset.
+    package func run(store: MessageStore, listenHost: String, listenPort: Int, advertisedHost: String) async throws {
+        let tracker = self.tracker
+        store.setAppendObserver { _ in
+            if tracker.hasSlaves { tracker.wakeAll() }
+        }
+        running.withLock { $0 = (store, nil, nil) }
+        if role == .slave { startClient() }
+        let server = HAServer(store: store, tracker: tracker, settings: settings, logger: logger, group: group)
+        let host = settings.haAdvertisedHost ?? advertisedHost
+        let haAddress = self.haAddress
+        do {
+            try await server.run(host: listenHost, port: settings.haPort(listenPort: listenPort)) { address in
+                haAddress.succeed("\(host):\(address.port ?? 0)")
+            }
+        } catch {
+            haAddress.fail(error)
+            throw CometError(.io, "cannot listen on the HA port: \(error)", cause: error)
+        }
+    }
+
+    /// Stops the HA client (shutdown).
+    package func stop() {
+        let task = running.withLock { state -> Task<Void, Never>? in
+            defer { state?.task = nil }
+            return state?.task
+        }
+        task?.cancel()
+        running.withLock { $0?.store.setAppendObserver(nil) }
+    }
+
+    /// A REGISTER_BROKER answer's `masterAddr` / `haServerAddr`.
+    package func registered(masterAddress: String?, haServerAddress: String?) {
+        let effect = roleState.withLock {
+            $0.registered(masterAddress: masterAddress, haServerAddress: haServerAddress)
+        }
+        if case .followMaster(let address) = effect {
+            logger.info("slave follows the master's HA address", metadata: ["ha.master": "\(address)"])
+            restartClient()
+        }
+    }
+
+    /// Turns this slave into its group's master: stops copying, accepts sends, registers as id 0.
+    package func promote() throws(CometError) {
+        let effect = try roleState.withLock { state throws(CometError) in try state.promote() }
+        guard effect == .becomeMaster else { return }
+        let (store, task) = running.withLock { state -> (MessageStore?, Task<Void, Never>?) in
+            defer {
+                state?.task = nil
+                state?.client = nil
+            }
+            return (state?.store, state?.task)
+        }
+        task?.cancel()
+        store?.isReplica = false
+        logger.notice("promoted to master", metadata: ["ha.role": "\(role.rawValue)"])
+    }
+
+    private func startClient() {
+        running.withLock { state in
+            guard let store = state?.store, state?.task == nil else { return }
+            let client = HAClient(store: store, settings: settings, logger: logger, group: group) { [self] in
+                self.roleState.withLock { $0.role == .slave ? $0.haMasterAddress : nil }
+            }
+            store.isReplica = true
+            state?.client = client
+            state?.task = Task { await client.run() }
+        }
+    }
+
+    private func restartClient() {
+        let task = running.withLock { state -> Task<Void, Never>? in
+            defer {
+                state?.task = nil
+                state?.client = nil
+            }
+            return state?.task
+        }
+        task?.cancel()
+        if role == .slave { startClient() }
+    }
+}
