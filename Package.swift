@@ -29,6 +29,8 @@ let inMemoryLogging = product("InMemoryLogging", "swift-log")
 let crypto = product("Crypto", "swift-crypto")
 let nioSSL = product("NIOSSL", "swift-nio-ssl")
 let yams = product("Yams", "Yams")
+let coreMetrics = product("CoreMetrics", "swift-metrics")
+let prometheus = product("Prometheus", "swift-prometheus")
 
 let package = Package(
     name: "comet",
@@ -57,6 +59,10 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        // No traits: swift-configuration support is not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
     ],
     targets: [
         // Layer 0: value types, codes, errors.
@@ -72,7 +78,7 @@ let package = Package(
             "CometBroker",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometStore", nioCore, nioPosix, logging, lifecycle,
-                product("CompressNIO", "compress-nio"), yams,
+                product("CompressNIO", "compress-nio"), yams, coreMetrics,
             ]),
         comet(
             "CometClient",
@@ -95,12 +101,18 @@ let package = Package(
             ["CometCore", "CometProtocol", "CometBroker", "CometGRPCStubs", nioCore, logging, lifecycle,
              product("GRPCCore", "grpc-swift-2"), product("GRPCProtobuf", "grpc-swift-protobuf"),
              product("SwiftProtobuf", "swift-protobuf"), product("GRPCNIOTransportHTTP2Posix", "grpc-swift-nio-transport")]),
+        // Layer 5: the HTTP endpoint (/metrics, /healthz, /readyz, /api, dashboard) over CometAdmin.
+        comet(
+            "CometHTTP",
+            ["CometCore", "CometAdmin", "CometClient", nioCore, logging, lifecycle, prometheus,
+             product("Hummingbird", "hummingbird")]),
         // Composition root and the executable.
         comet(
             "CometCLI",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometNameServer", "CometBroker", "CometStore", "CometClient",
-                "CometAdmin", "CometBench", "CometCommandSupport", "CometConnect", "CometGRPC", nioCore, nioPosix, logging, lifecycle,
+                "CometAdmin", "CometBench", "CometCommandSupport", "CometConnect", "CometGRPC", "CometHTTP", nioCore, nioPosix,
+                logging, lifecycle, coreMetrics, prometheus,
                 product("UnixSignals", "swift-service-lifecycle"),
                 product("ArgumentParser", "swift-argument-parser"),
             ]),

@@ -37,7 +37,7 @@ def start(comet, data):
     log = open(log_path, "wb")
     begin = time.monotonic()
     proc = subprocess.Popen(
-        [comet, "standalone", "--data", data, "--namesrv-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0"],
+        [comet, "standalone", "--data", data, "--namesrv-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0", "--no-http"],
         stdout=log, stderr=subprocess.STDOUT)
     deadline = begin + 30
     while time.monotonic() < deadline:

@@ -2,6 +2,7 @@ package import CometCore
 import CometProtocol
 import CometRemoting
 import CometStore
+package import CoreMetrics
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -24,11 +25,12 @@ package final class Broker: Service {
 
     package init(
         configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws(CometError) {
         controller = try BrokerController(
             configuration: configuration, configFile: configFile, clock: clock, logger: logger,
-            eventLoopGroup: eventLoopGroup)
+            eventLoopGroup: eventLoopGroup, metricsFactory: metricsFactory)
         self.logger = logger
         let (processor, acl) = try Self.makeProcessor(controller: controller, logger: logger)
         self.acl = acl

@@ -2,6 +2,7 @@ package import CometCore
 import CometProtocol
 import CometRemoting
 package import CometStore
+package import CoreMetrics
 package import Logging
 package import NIOCore
 import NIOPosix
@@ -17,6 +18,9 @@ package final class BrokerController: Sendable {
     package let brokerConfig: BrokerConfigManager
     /// Measured put/get statistics.
     package let stats: BrokerStatsManager
+    /// The `rocketmq_*` metrics, when the broker was given a metrics factory (`--http`); `nil`
+    /// costs the send and pull paths nothing.
+    package let metrics: BrokerMetrics?
     package let logger: Logger
     package let clock: WallClock
     package let topics: TopicConfigManager
@@ -52,10 +56,14 @@ package final class BrokerController: Sendable {
 
     package init(
         configuration: BrokerConfiguration, configFile: String? = nil, clock: WallClock = .system, logger: Logger,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws(CometError) {
         try configuration.validate()
         replication = ReplicationService(configuration: configuration, logger: logger, group: eventLoopGroup)
+        metrics = metricsFactory.map {
+            BrokerMetrics(factory: $0, clusterName: configuration.clusterName, brokerName: configuration.brokerName)
+        }
         brokerConfig = BrokerConfigManager(configuration, file: configFile)
         stats = BrokerStatsManager(clusterName: configuration.clusterName, clock: clock)
         self.logger = logger

@@ -9,7 +9,7 @@ package struct RemotingResponder: Sendable {
     private let send: @Sendable (RemotingCommand) -> Void
     private let request: RemotingCommand.Envelope
 
-    init(request: RemotingCommand, send: @escaping @Sendable (RemotingCommand) -> Void) {
+    package init(request: RemotingCommand, send: @escaping @Sendable (RemotingCommand) -> Void) {
         self.request = RemotingCommand.Envelope(request)
         self.send = send
     }

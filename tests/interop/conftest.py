@@ -178,7 +178,7 @@ def standalone(start_comet, tmp_path):
         data_dir = Path(data_dir or tmp_path / "data")
         process = start_comet(
             "standalone", "--data", str(data_dir), "--namesrv-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0",
-            "--grpc", "127.0.0.1:0", "--log-level", log_level, *extra_args, name=f"standalone-{count[0]}", listening=NAMESRV_LISTENING,
+            "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", log_level, *extra_args, name=f"standalone-{count[0]}", listening=NAMESRV_LISTENING,
             timeout=timeout)
         broker = process.wait_for_listening(BROKER_LISTENING, timeout)
         wait_broker_ready(process.address, broker, auto_create, timeout)

@@ -105,7 +105,7 @@ def start_tls_standalone(start_comet, tmp_path, certs, mode, client_auth="none")
     registered with the name server and TBW102 is routed."""
     process = start_comet(
         "standalone", "--data", str(tmp_path / "data"), "--namesrv-listen", "127.0.0.1:0", "--listen",
-        "127.0.0.1:0", "--log-level", "debug", "--tls-mode", mode, "--tls-cert", str(certs / "server.pem"),
+        "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "debug", "--tls-mode", mode, "--tls-cert", str(certs / "server.pem"),
         "--tls-key", str(certs / "server.key"), "--tls-trust-cert", str(certs / "ca.pem"),
         "--tls-client-auth", client_auth, name="tls-standalone", listening=NAMESRV_LISTENING)
     broker = process.wait_for_listening(BROKER_LISTENING)

@@ -49,7 +49,7 @@ def main():
     log = open(Path(data) / "comet.log", "wb")
     proc = subprocess.Popen(
         [args.comet, "standalone", "--data", data + "/d", "--namesrv-listen", "127.0.0.1:0", "--listen",
-         "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--log-level", "info"], stdout=log, stderr=subprocess.STDOUT)
+         "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--no-http", "--log-level", "info"], stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         endpoint = None

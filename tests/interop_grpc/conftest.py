@@ -47,7 +47,7 @@ def grpc_server(tmp_path):
             write_groups(data_dir, group_config)
         process = common.CometProcess(
             ["standalone", "--data", str(data_dir), "--namesrv-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0",
-             "--grpc", "127.0.0.1:0", "--log-level", "debug", *extra_args],
+             "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "debug", *extra_args],
             tmp_path / f"standalone-{len(started)}.log", timeout, GRPC_LISTENING)
         started.append(process)
         broker = process.wait_for_listening(common.BROKER_LISTENING, timeout)

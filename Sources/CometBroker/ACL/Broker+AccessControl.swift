@@ -7,7 +7,17 @@ extension Broker {
     static func makeProcessor(
         controller: BrokerController, logger: Logger
     ) throws(CometError) -> (processor: any RequestProcessor, acl: AccessValidator?) {
-        let processor = BrokerProcessor(controller: controller)
+        let broker = BrokerProcessor(controller: controller)
+        // Timed inside the ACL check: requests it denies are not timed.
+        if let metrics = controller.metrics {
+            return try guarded(MetricsProcessor(metrics: metrics, next: broker), controller: controller, logger: logger)
+        }
+        return try guarded(broker, controller: controller, logger: logger)
+    }
+
+    private static func guarded<Processor: RequestProcessor>(
+        _ processor: Processor, controller: BrokerController, logger: Logger
+    ) throws(CometError) -> (processor: any RequestProcessor, acl: AccessValidator?) {
         let configuration = controller.configuration
         guard let path = try configuration.acl.resolvedFile() else { return (processor, nil) }
         let validator: AccessValidator

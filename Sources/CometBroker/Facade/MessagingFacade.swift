@@ -174,6 +174,14 @@ package final class MessagingFacade: Sendable {
             }
         }
         guard let stored = result.messages.first else { throw Failure(.internalError, "nothing was stored") }
+        let size = message.body.readableBytes
+        controller.metrics?.recordIn(
+            topic: message.topic,
+            type: routed.topic == MessageScheduler.halfTopic
+                ? .transaction
+                : routed.topic != message.topic
+                    ? .delay : message.properties[MessagePropertyKey.shardingKey] != nil ? .fifo : .normal,
+            protocolType: .grpc, count: 1, bytes: size, sizes: CollectionOfOne(size))
         return SendResult(
             queueID: message.queueID, queueOffset: stored.queueOffset, commitLogOffset: stored.physicalOffset,
             offsetMessageID: stored.offsetMessageID.description, flushTimedOut: result.status == .flushDiskTimeout,

@@ -50,6 +50,11 @@ extension BrokerProcessor {
                 group: header.consumerGroup, topic: header.topic,
                 messages: code == .success ? result.messages.count : 0,
                 bytes: code == .success ? result.totalSize : 0)
+            if code == .success {
+                controller.metrics?.recordOut(
+                    topic: header.topic, group: header.consumerGroup, protocolType: .remoting,
+                    count: result.messages.count, bytes: result.totalSize)
+            }
         }
         if code == .pullNotFound && allowSuspend && header.sysFlag.contains(.suspend) && connection.isActive {
             // The client chooses the hold time: clamp it to the broker's maximum before any
@@ -108,6 +113,11 @@ extension BrokerProcessor {
         controller.stats.recordGet(
             group: header.consumerGroup, topic: header.topic, messages: code == .success ? result.messages.count : 0,
             bytes: code == .success ? result.totalSize : 0)
+        if code == .success {
+            controller.metrics?.recordOut(
+                topic: header.topic, group: header.consumerGroup, protocolType: .remoting,
+                count: result.messages.count, bytes: result.totalSize)
+        }
         if header.sysFlag.contains(.commitOffset) && header.commitOffset >= 0 {
             controller.offsets.commit(
                 group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)

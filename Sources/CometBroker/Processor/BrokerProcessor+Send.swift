@@ -26,6 +26,8 @@ extension BrokerProcessor {
         var topic: String
         /// Body bytes stored, for statistics.
         var bytes: Int
+        /// `message_type` of the metrics.
+        var messageType: BrokerMetrics.MessageType = .normal
 
         /// The answer for stored messages.
         func response(messages appended: [AppendedMessage], status: PutMessageStatus) -> RemotingCommand {
@@ -112,6 +114,9 @@ extension BrokerProcessor {
         controller.stats.recordPut(
             topic: plan.topic, messages: stored, bytes: plan.bytes,
             latencyMillis: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        controller.metrics?.recordIn(
+            topic: plan.topic, type: plan.messageType, protocolType: .remoting, count: stored, bytes: plan.bytes,
+            sizes: plan.messages.lazy.map(\.body.readableBytes))
     }
 
     /// Everything a send does before storing: header, permissions, topic, queue, properties,
@@ -235,10 +240,16 @@ extension BrokerProcessor {
         } catch {
             return .answer(.response(to: request, code: .messageIllegal, remark: error.message))
         }
+        // Half, delayed and timer messages were routed to system topics above.
+        let routedTopic = toStore.first?.topic ?? topic
+        let messageType: BrokerMetrics.MessageType =
+            routedTopic == MessageScheduler.halfTopic
+            ? .transaction
+            : routedTopic != topic ? .delay : properties[MessagePropertyKey.shardingKey] != nil ? .fifo : .normal
         return .store(
             SendPlan(
                 request: request, queueId: queueId, messages: toStore, topic: topic,
-                bytes: toStore.reduce(0) { $0 + $1.body.readableBytes }))
+                bytes: toStore.reduce(0) { $0 + $1.body.readableBytes }, messageType: messageType))
     }
 
     /// Topics producers may not write to directly.

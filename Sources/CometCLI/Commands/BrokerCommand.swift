@@ -2,6 +2,7 @@ import ArgumentParser
 import CometBroker
 import CometCore
 import CometGRPC
+import CometHTTP
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -16,6 +17,8 @@ struct BrokerCommand: AsyncParsableCommand {
             at start and every 30 s. Existing RocketMQ broker.conf files are accepted with --config.
             With --grpc the same process serves RocketMQ 5.x clients (Java 5.x, Go, C#, Python, ...) over \
             gRPC, with no proxy in between; they use the --grpc address as their endpoint.
+            With --http the same process serves the dashboard, the JSON admin API, Prometheus /metrics \
+            (rocketmq_* names as RocketMQ 5.x exports them), /healthz and /readyz.
             Example: comet broker --namesrv 127.0.0.1:9876 --listen 0.0.0.0:10911 --data /var/lib/comet --name broker-a
             Master/slave: brokers with the same --name form a group; brokerId 0 (ASYNC_MASTER or SYNC_MASTER) is the \
             master, brokerId 1.. (brokerRole=SLAVE) copy its commit log over the HA port (haListenPort, default \
@@ -28,6 +31,9 @@ struct BrokerCommand: AsyncParsableCommand {
 
     @Option(help: "Also serve RocketMQ 5.x gRPC clients (apache.rocketmq.v2) on HOST:PORT, e.g. 0.0.0.0:8081.")
     var grpc: HostAndPort?
+
+    @Option(help: "Serve the dashboard, /metrics, /healthz and /readyz over HTTP on HOST:PORT, e.g. 127.0.0.1:8080.")
+    var http: HostAndPort?
 
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var logging: LoggingOptions
@@ -49,8 +55,17 @@ struct BrokerCommand: AsyncParsableCommand {
             logger.warning("no name server given (--namesrv): clients will not find this broker")
         }
         try await exitOnFailure {
-            let broker = try Broker(configuration: configuration, configFile: self.broker.config, logger: logger)
+            let http = self.http.map { HTTPSetup(listen: $0) }
+            let broker = try Broker(
+                configuration: configuration, configFile: self.broker.config, logger: logger,
+                metricsFactory: http?.factory)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
+            if let http {
+                let endpoint = http.endpoint(for: broker)
+                services.append(.init(service: endpoint))
+                services.append(
+                    .init(service: DashboardAnnouncer(endpoint: endpoint), successTerminationBehavior: .ignore))
+            }
             if let grpc {
                 let endpoint = GRPCEndpoint(
                     configuration: GRPCEndpointConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import CometBroker
 import CometCore
 import CometGRPC
+import CometHTTP
 import CometNameServer
 import Logging
 import ServiceLifecycle
@@ -15,7 +16,9 @@ struct StandaloneCommand: AsyncParsableCommand {
         discussion: """
             Clients use the name server address (default 127.0.0.1:9876); RocketMQ 5.x gRPC clients use \
             --grpc (default 0.0.0.0:8081) as their endpoint. Data lives in --data \
-            (default ~/.comet/standalone). Stop with Ctrl-C: offsets are saved and the store closes cleanly.
+            (default ~/.comet/standalone). The dashboard, Prometheus /metrics, /healthz and /readyz are \
+            served on --http (default 127.0.0.1:8080; the URL is printed at start). Stop with Ctrl-C: \
+            offsets are saved and the store closes cleanly.
             Example: comet standalone --data /tmp/comet
             """)
 
@@ -27,6 +30,13 @@ struct StandaloneCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not serve RocketMQ 5.x gRPC clients.")
     var noGrpc = false
+
+    @Option(
+        help: "Serve the dashboard, /metrics, /healthz and /readyz over HTTP on HOST:PORT (port 0 picks a free port).")
+    var http = HostAndPort(host: "127.0.0.1", port: 8080)
+
+    @Flag(help: "Do not serve HTTP (no dashboard, no /metrics).")
+    var noHttp = false
 
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var logging: LoggingOptions
@@ -47,11 +57,13 @@ struct StandaloneCommand: AsyncParsableCommand {
             let grpc: GRPCEndpointConfiguration? =
                 noGrpc
                 ? nil : GRPCEndpointConfiguration(listen: grpc, advertisedHost: brokerConfiguration.advertisedHost)
-            let service = StandaloneService(nameServer: nameServer, grpc: grpc) { address in
+            let http = noHttp ? nil : HTTPSetup(listen: http)
+            let service = StandaloneService(nameServer: nameServer, grpc: grpc, http: http) { address in
                 var configuration = brokerConfiguration
                 configuration.nameServers = [HostAndPort(host: "127.0.0.1", port: address.port)]
                 return try Broker(
-                    configuration: configuration, configFile: configFile, logger: Logger(label: "comet.broker"))
+                    configuration: configuration, configFile: configFile, logger: Logger(label: "comet.broker"),
+                    metricsFactory: http?.factory)
             }
             let group = ServiceGroup(
                 configuration: .init(
@@ -65,14 +77,16 @@ struct StandaloneCommand: AsyncParsableCommand {
 private struct StandaloneService: Service {
     let nameServer: NameServer
     let grpc: GRPCEndpointConfiguration?
+    let http: HTTPSetup?
     let makeBroker: @Sendable (HostAndPort) throws -> Broker
 
     init(
-        nameServer: NameServer, grpc: GRPCEndpointConfiguration?,
+        nameServer: NameServer, grpc: GRPCEndpointConfiguration?, http: HTTPSetup?,
         makeBroker: @escaping @Sendable (HostAndPort) throws -> Broker
     ) {
         self.nameServer = nameServer
         self.grpc = grpc
+        self.http = http
         self.makeBroker = makeBroker
     }
 
@@ -85,6 +99,11 @@ private struct StandaloneService: Service {
             if let grpc {
                 let endpoint = GRPCEndpoint(configuration: grpc, broker: broker, logger: Logger(label: "comet.grpc"))
                 group.addTask { try await endpoint.run() }
+            }
+            if let http {
+                let endpoint = http.endpoint(for: broker)
+                group.addTask { try await endpoint.run() }
+                group.addTask { await printDashboardURL(endpoint) }
             }
         }
     }

@@ -1,0 +1,55 @@
+import Foundation
+import Prometheus
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The standard `process_*` series (RSS, CPU seconds, open files), read from `/proc/self` at
+/// scrape time. On systems without `/proc` they are left out.
+struct ProcessMetrics: Sendable {
+    let residentMemory: Gauge
+    let virtualMemory: Gauge
+    let cpuSeconds: Gauge
+    let openFiles: Gauge
+    let maxFiles: Gauge
+    let startTime: Gauge
+
+    init(registry: PrometheusCollectorRegistry) {
+        residentMemory = registry.makeGauge(name: "process_resident_memory_bytes")
+        virtualMemory = registry.makeGauge(name: "process_virtual_memory_bytes")
+        cpuSeconds = registry.makeGauge(name: "process_cpu_seconds_total")
+        openFiles = registry.makeGauge(name: "process_open_fds")
+        maxFiles = registry.makeGauge(name: "process_max_fds")
+        startTime = registry.makeGauge(name: "process_start_time_seconds")
+    }
+
+    /// Reads the figures now.
+    func update() {
+        #if os(Linux)
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        {
+            // Fields after "(comm)": state is field 3; utime 14, stime 15, starttime 22, vsize 23, rss 24.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            func field(_ number: Int) -> Double { fields.count > number - 3 ? Double(fields[number - 3]) ?? 0 : 0 }
+            cpuSeconds.set((field(14) + field(15)) / ticks)
+            virtualMemory.set(field(23))
+            residentMemory.set(field(24) * pageSize)
+            if let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+                let up = Double(uptime.split(separator: " ").first ?? "")
+            {
+                let bootTime = Date().timeIntervalSince1970 - up
+                startTime.set(bootTime + field(22) / ticks)
+            }
+        }
+        if let files = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            openFiles.set(Double(files.count))
+        }
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 { maxFiles.set(Double(limit.rlim_cur)) }
+        #endif
+    }
+}
