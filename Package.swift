@@ -102,10 +102,14 @@ let package = Package(
              product("GRPCCore", "grpc-swift-2"), product("GRPCProtobuf", "grpc-swift-protobuf"),
              product("SwiftProtobuf", "swift-protobuf"), product("GRPCNIOTransportHTTP2Posix", "grpc-swift-nio-transport")]),
         // Layer 5: the HTTP endpoint (/metrics, /healthz, /readyz, /api, dashboard) over CometAdmin.
-        comet(
-            "CometHTTP",
-            ["CometCore", "CometAdmin", "CometClient", nioCore, logging, lifecycle, prometheus,
-             product("Hummingbird", "hummingbird")]),
+        // The dashboard's files are compiled into the binary (nothing to install).
+        .target(
+            name: "CometHTTP",
+            dependencies: [
+                "CometCore", "CometAdmin", "CometClient", nioCore, logging, lifecycle, prometheus,
+                product("Hummingbird", "hummingbird"),
+            ],
+            resources: [.embedInCode("Dashboard")], swiftSettings: settings),
         // Composition root and the executable.
         comet(
             "CometCLI",

@@ -1,14 +1,16 @@
+import CometClient
 package import CometCore
 import Hummingbird
 package import Logging
 import NIOCore
 package import Prometheus
-package import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// Comet's HTTP endpoint (Hummingbird), a `Service` in the broker's service group:
-/// `/metrics` (Prometheus text), `/healthz` (the process is up) and `/readyz` (the store is open
-/// and the broker registered with its name servers).
+/// `/metrics` (Prometheus text), `/healthz` (the process is up), `/readyz` (the store is open
+/// and the broker registered with its name servers), the JSON admin API under `/api` and its
+/// OpenAPI document `/api/openapi.yaml`.
 package final class HTTPEndpoint: Service {
     /// What the endpoint asks the process it runs in.
     package struct Hooks: Sendable {
@@ -28,6 +30,7 @@ package final class HTTPEndpoint: Service {
     private let hooks: Hooks
     private let logger: Logger
     private let process: ProcessMetrics
+    private let admins: AdminPool
     private let bound = Latch<HostAndPort>()
     /// One scrape at a time: scrape-time gauges are set and swept as a whole.
     private let scrapeLock = Mutex(())
@@ -40,6 +43,9 @@ package final class HTTPEndpoint: Service {
         self.hooks = hooks
         self.logger = logger
         process = ProcessMetrics(registry: registry)
+        admins = AdminPool(
+            configuration: ClientConfiguration(nameServers: configuration.nameServers),
+            authenticate: configuration.authenticate)
     }
 
     /// The address the endpoint bound (the real port when configured with port 0).
@@ -64,12 +70,21 @@ package final class HTTPEndpoint: Service {
             try await app.run()
         } catch {
             bound.fail(error)
+            await admins.shutdown()
             throw CometError(.invalidConfiguration, "cannot serve HTTP on \(configuration.listen): \(error)")
         }
         bound.fail(CometError(.shutdown, "the HTTP endpoint stopped"))
+        await admins.shutdown()
     }
 
     private func addRoutes(to router: Router<BasicRequestContext>) {
+        AdminAPI(admins: admins).addRoutes(to: router)
+        Dashboard.addRoutes(to: router)
+        router.get("api/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { [hooks] _, _ -> Response in
             if let reason = hooks.notReady() {

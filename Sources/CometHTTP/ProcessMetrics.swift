@@ -16,12 +16,26 @@ struct ProcessMetrics: Sendable {
     let startTime: Gauge
 
     init(registry: PrometheusCollectorRegistry) {
-        residentMemory = registry.makeGauge(name: "process_resident_memory_bytes")
-        virtualMemory = registry.makeGauge(name: "process_virtual_memory_bytes")
-        cpuSeconds = registry.makeGauge(name: "process_cpu_seconds_total")
-        openFiles = registry.makeGauge(name: "process_open_fds")
-        maxFiles = registry.makeGauge(name: "process_max_fds")
-        startTime = registry.makeGauge(name: "process_start_time_seconds")
+        residentMemory = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "process_resident_memory_bytes", unitName: "", helpText: "Resident memory size in bytes."))
+        virtualMemory = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "process_virtual_memory_bytes", unitName: "", helpText: "Virtual memory size in bytes."))
+        cpuSeconds = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "process_cpu_seconds_total", unitName: "",
+                helpText: "Total user and system CPU time spent in seconds."))
+        openFiles = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "process_open_fds", unitName: "", helpText: "Number of open file descriptors."))
+        maxFiles = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "process_max_fds", unitName: "", helpText: "Maximum number of open file descriptors."))
+        startTime = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "process_start_time_seconds", unitName: "",
+                helpText: "Start time of the process since the Unix epoch in seconds."))
     }
 
     /// Reads the figures now.

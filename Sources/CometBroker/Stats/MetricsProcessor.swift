@@ -1,6 +1,6 @@
 import CometCore
-package import CometProtocol
-package import CometRemoting
+import CometProtocol
+import CometRemoting
 
 /// Wraps the broker's processor to time each answered request into `rocketmq_rpc_latency`
 /// (from the moment the processor got it to the moment its answer was handed to the connection).

@@ -61,7 +61,7 @@ struct BrokerCommand: AsyncParsableCommand {
                 metricsFactory: http?.factory)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
             if let http {
-                let endpoint = http.endpoint(for: broker)
+                let endpoint = http.endpoint(for: broker, nameServers: configuration.nameServers)
                 services.append(.init(service: endpoint))
                 services.append(
                     .init(service: DashboardAnnouncer(endpoint: endpoint), successTerminationBehavior: .ignore))

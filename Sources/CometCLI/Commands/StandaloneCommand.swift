@@ -101,7 +101,8 @@ private struct StandaloneService: Service {
                 group.addTask { try await endpoint.run() }
             }
             if let http {
-                let endpoint = http.endpoint(for: broker)
+                let endpoint = http.endpoint(
+                    for: broker, nameServers: [HostAndPort(host: "127.0.0.1", port: address.port)])
                 group.addTask { try await endpoint.run() }
                 group.addTask { await printDashboardURL(endpoint) }
             }

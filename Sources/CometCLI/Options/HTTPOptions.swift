@@ -11,20 +11,31 @@ import ServiceLifecycle
 struct HTTPSetup {
     let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
-    let configuration: HTTPEndpointConfiguration
+    let listen: HostAndPort
 
     init(listen: HostAndPort) {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets = BrokerMetrics.histogramBuckets
         self.factory = factory
-        configuration = HTTPEndpointConfiguration(listen: listen)
+        self.listen = listen
     }
 
-    /// The endpoint serving `broker`'s metrics and health.
-    func endpoint(for broker: Broker) -> HTTPEndpoint {
-        HTTPEndpoint(
-            configuration: configuration, registry: registry,
+    /// The endpoint serving `broker`'s metrics and health, and the admin API over `nameServers`.
+    func endpoint(for broker: Broker, nameServers: [HostAndPort]) -> HTTPEndpoint {
+        // With ACL on, the API and pages take an admin account's keys (checked against the broker's ACL).
+        var authenticate: HTTPEndpointConfiguration.Authenticator?
+        if let acl = broker.acl {
+            authenticate = { accessKey, secretKey in
+                acl.config.accounts.contains { account in
+                    account.admin && account.accessKey == accessKey && account.secretKey == secretKey
+                }
+            }
+        }
+        return HTTPEndpoint(
+            configuration: HTTPEndpointConfiguration(
+                listen: listen, nameServers: nameServers.map(\.description), authenticate: authenticate),
+            registry: registry,
             hooks: .init(beforeScrape: { broker.collectMetrics() }, notReady: { broker.notReadyReason }),
             logger: Logger(label: "comet.http"))
     }
