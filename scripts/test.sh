@@ -17,7 +17,8 @@ setup_venv() { # dir packages...
 }
 
 echo "== installing interop clients"
-setup_venv "$venv_remoting" rocketmq==0.4.4 pytest pytest-timeout &
+# openapi-spec-validator (with jsonschema, PyYAML) checks the HTTP admin API against its OpenAPI document.
+setup_venv "$venv_remoting" rocketmq==0.4.4 pytest pytest-timeout openapi-spec-validator==0.9.0 jsonschema PyYAML &
 remoting_pid=$!
 setup_venv "$venv_grpc" rocketmq-python-client==5.1.2 pytest pytest-timeout &
 grpc_pid=$!
