@@ -17,6 +17,9 @@ import ServiceLifecycle
 package final class Broker: Service {
     package let controller: BrokerController
     private let server: RemotingServer
+    /// RocketMQ's "VIP channel" (listen port − 2; not with an ephemeral port): the same requests;
+    /// RocketMQ slaves fetch their master's topic configs there.
+    private let vipServer: RemotingServer?
     private let client: RemotingClient
     private let logger: Logger
     /// The plain ACL, when enabled; its file is watched while the broker runs. The gRPC endpoint
@@ -39,6 +42,17 @@ package final class Broker: Service {
                 listen: configuration.listen, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls,
                 limits: configuration.connectionLimits),
             processor: processor, logger: logger, eventLoopGroup: eventLoopGroup)
+        if configuration.listen.port > 2 {
+            var vip = configuration.listen
+            vip.port -= 2
+            vipServer = RemotingServer(
+                configuration: RemotingServerConfiguration(
+                    listen: vip, maxFrameLength: configuration.maxFrameLength, tls: configuration.tls,
+                    limits: configuration.connectionLimits),
+                processor: processor, logger: logger, eventLoopGroup: eventLoopGroup)
+        } else {
+            vipServer = nil
+        }
         // Upstream's broker talks TLS to name servers in enforcing mode, trusting any certificate; it
         // presents its own certificate in case the name server asks for one.
         let outgoingTLS =
@@ -61,6 +75,17 @@ package final class Broker: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await self.server.run() }
+                if let vipServer {
+                    let logger = self.logger
+                    group.addTask {
+                        do {
+                            try await vipServer.run()
+                        } catch {
+                            // Optional: only RocketMQ slaves use it, and they fall back to nothing else.
+                            logger.warning("cannot listen on the VIP port (listen port - 2): \(error)")
+                        }
+                    }
+                }
                 let bound = try await server.localAddress
                 let port = bound.port ?? controller.configuration.listen.port
                 let store = try await openStore(port: port)

@@ -169,7 +169,7 @@ package final class MessagingFacade: Sendable {
             switch error.code {
             case .messageTooLarge: throw Failure(.bodyTooLarge, error.message)
             case .propertiesTooLarge, .invalidTopic, .invalidMessage: throw Failure(.badRequest, error.message)
-            case .diskFull, .notRunning: throw Failure(.notReady, error.message)
+            case .diskFull, .notRunning, .replicaRole: throw Failure(.notReady, error.message)
             default: throw Failure(.internalError, error.message)
             }
         }

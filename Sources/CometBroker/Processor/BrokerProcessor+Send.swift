@@ -29,15 +29,33 @@ extension BrokerProcessor {
         /// `message_type` of the metrics.
         var messageType: BrokerMetrics.MessageType = .normal
 
-        /// The answer for stored messages.
-        func response(messages appended: [AppendedMessage], status: PutMessageStatus) -> RemotingCommand {
+        /// Whether the producer waits for the store (message property `WAIT`, default true): only
+        /// then does a SYNC_MASTER wait for a slave.
+        var waitsForStore = true
+
+        /// Where the last record ends (what a slave must hold for SYNC_MASTER).
+        static func end(of appended: [AppendedMessage]) -> Int64 {
+            appended.last.map { $0.physicalOffset + Int64($0.size) } ?? 0
+        }
+
+        /// The answer for stored messages. A slave's failure overrides the flush status
+        /// (`handlePutMessageResult`): the messages are stored either way, so the header is filled.
+        func response(
+            messages appended: [AppendedMessage], status: PutMessageStatus,
+            replica: ReplicationService.TransferStatus = .ok
+        ) -> RemotingCommand {
             guard let first = appended.first else {
                 return .response(to: request, code: .messageIllegal, remark: "the batch holds no message")
             }
             let responseHeader = SendMessageResponseHeader(
                 msgId: appended.map(\.offsetMessageID.description).joined(separator: ","), queueId: queueId,
                 queueOffset: first.queueOffset)
-            let code: ResponseCode = status == .flushDiskTimeout ? .flushDiskTimeout : .success
+            let code: ResponseCode
+            switch replica {
+            case .flushSlaveTimeout: code = .flushSlaveTimeout
+            case .slaveNotAvailable: code = .slaveNotAvailable
+            case .ok: code = status == .flushDiskTimeout ? .flushDiskTimeout : .success
+            }
             return .response(to: request, code: code, header: responseHeader)
         }
     }
@@ -62,8 +80,10 @@ extension BrokerProcessor {
                 controller.stats.recordPutFailure()
                 return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
             }
+            let replica = await controller.replication.waitReplicated(
+                end: SendPlan.end(of: result.messages), wait: plan.waitsForStore, on: connection.channel.eventLoop)
             recordPut(plan, stored: result.messages.count, since: started)
-            return plan.response(messages: result.messages, status: result.status)
+            return plan.response(messages: result.messages, status: result.status, replica: replica)
         }
     }
 
@@ -98,8 +118,12 @@ extension BrokerProcessor {
         store.whenFlushed(appended) { [self] outcome in
             switch outcome {
             case .success(let status):
-                recordPut(plan, stored: appended.count, since: started)
-                responder.respond(plan.response(messages: appended, status: status))
+                controller.replication.whenReplicated(
+                    end: SendPlan.end(of: appended), wait: plan.waitsForStore, on: connection.channel.eventLoop
+                ) { [self] replica in
+                    recordPut(plan, stored: appended.count, since: started)
+                    responder.respond(plan.response(messages: appended, status: status, replica: replica))
+                }
             case .failure(let error):
                 controller.stats.recordPutFailure()
                 responder.respond(.response(to: request, code: Self.responseCode(for: error), remark: error.message))
@@ -190,7 +214,7 @@ extension BrokerProcessor {
         }
 
         var properties = MessageProperties.parse(header.properties ?? "")
-        properties.removeValue(forKey: MessagePropertyKey.wait)
+        let waitsForStore = properties.removeValue(forKey: MessagePropertyKey.wait) != "false"
         properties[MessagePropertyKey.cluster] = configuration.clusterName
         if properties[MessagePropertyKey.transactionPrepared] == "true", topic.hasPrefix(TopicConfigManager.retryPrefix)
         {
@@ -249,7 +273,8 @@ extension BrokerProcessor {
         return .store(
             SendPlan(
                 request: request, queueId: queueId, messages: toStore, topic: topic,
-                bytes: toStore.reduce(0) { $0 + $1.body.readableBytes }, messageType: messageType))
+                bytes: toStore.reduce(0) { $0 + $1.body.readableBytes }, messageType: messageType,
+                waitsForStore: waitsForStore))
     }
 
     /// Topics producers may not write to directly.

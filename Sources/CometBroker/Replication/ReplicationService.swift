@@ -67,6 +67,44 @@ package final class ReplicationService: Sendable {
         }
     }
 
+    /// What SYNC_MASTER's group transfer concluded for a send.
+    package enum TransferStatus: Sendable, Hashable {
+        /// Not waited for (ASYNC_MASTER, WAIT=false) or a slave holds it.
+        case ok
+        /// No slave acknowledged it within `slaveTimeout` (→ FLUSH_SLAVE_TIMEOUT; it is stored).
+        case flushSlaveTimeout
+        /// No slave connected, or none within `haSlaveFallbehindMax` (→ SLAVE_NOT_AVAILABLE; it is stored).
+        case slaveNotAvailable
+    }
+
+    /// Calls `completion` once records ending at `end` are replicated as this broker's role demands
+    /// (upstream `CommitLog.submitReplicaRequest`): at once unless SYNC_MASTER and `wait`; then when
+    /// a slave's acknowledgement covers `end`, or after `slaveTimeout` (a timer on `eventLoop`).
+    package func whenReplicated(
+        end: Int64, wait: Bool, on eventLoop: any EventLoop,
+        _ completion: @escaping @Sendable (TransferStatus) -> Void
+    ) {
+        guard wait, role == .syncMaster else {
+            completion(.ok)
+            return
+        }
+        guard tracker.isSlaveOK(end: end, fallBehindMax: settings.slaveFallbehindMax) else {
+            completion(.slaveNotAvailable)
+            return
+        }
+        tracker.transfers.wait(end: end, timeout: settings.slaveTimeout, on: eventLoop) { acknowledged in
+            completion(acknowledged ? .ok : .flushSlaveTimeout)
+        }
+    }
+
+    /// ``whenReplicated(end:wait:on:_:)`` for callers in a task.
+    package func waitReplicated(end: Int64, wait: Bool, on eventLoop: any EventLoop) async -> TransferStatus {
+        guard wait, role == .syncMaster else { return .ok }
+        return await withCheckedContinuation { continuation in
+            whenReplicated(end: end, wait: wait, on: eventLoop) { continuation.resume(returning: $0) }
+        }
+    }
+
     /// Stops the HA client (shutdown).
     package func stop() {
         let task = running.withLock { state -> Task<Void, Never>? in
