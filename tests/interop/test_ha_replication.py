@@ -1,9 +1,11 @@
 """Master/slave replication (RocketMQ 4.9.8's HA protocol): a slave started from a RocketMQ-style
 broker.conf copies its master's commit log, builds its own consume queues, refuses sends, survives
 restarts without copying again, and serves consumers once the master is gone."""
+import json
 import random
 import re
 import string
+import subprocess
 import threading
 import time
 
@@ -11,7 +13,8 @@ import pytest
 
 import cpp_client
 import remoting
-from cpp_client import make_message, unique
+from conftest import comet_binary
+from cpp_client import make_message, unique, wait_until
 from ha_group import Group, broker_addrs, commit_log_max, drain, runtime, wait_caught_up
 
 SERVICE_NOT_AVAILABLE = 14
@@ -148,3 +151,58 @@ def test_a_brand_new_slave_starts_at_the_masters_newest_segment(group, cpp):
     send_all(producer, topic, 300, "later", size=8000)
     wait_caught_up(master.address, slave.address)
     assert commit_log_max(slave.address) == commit_log_max(master.address)
+
+
+def test_pulls_suggest_the_slave_when_far_behind_and_admin_shows_the_group(group):
+    master = group.start(0, "ASYNC_MASTER", extra={"slaveReadEnable": "true", "accessMessageInMemoryMaxRatio": 0})
+    slave = group.start(1, "SLAVE")
+    topic = unique("HaSuggest")
+    assert remoting.create_topic(master.address, topic, 1).code == remoting.SUCCESS
+    for i in range(20):
+        assert remoting.send_message(master.address, topic, f"s-{i}".encode()).code == remoting.SUCCESS
+    # accessMessageInMemoryMaxRatio=0: every message counts as "no longer in memory", so the master
+    # suggests the group's whichBrokerWhenConsumeSlowly (1).
+    response = remoting.pull(master.address, "GID_suggest", topic, 0, 0, max_msgs=4)
+    assert response.code == remoting.SUCCESS and response.ext["suggestWhichBrokerId"] == "1", response
+    wait_caught_up(master.address, slave.address)
+
+    output = subprocess.run([comet_binary(), "admin", "replication", "-n", group.namesrv.address, "--json"],
+                            capture_output=True, text=True, timeout=30)
+    assert output.returncode == 0, output.stderr
+    rows = {row["brokerId"]: row for row in json.loads(output.stdout)}
+    assert rows[0]["role"] == "ASYNC_MASTER" and rows[0]["address"] == master.address
+    assert rows[0]["haState"].startswith("1 slave(s)"), rows[0]
+    assert rows[1]["role"] == "SLAVE" and rows[1]["lagBytes"] == 0, rows[1]
+    assert rows[1]["haState"].startswith("connected to "), rows[1]
+    assert rows[1]["commitLogMaxOffset"] == rows[0]["commitLogMaxOffset"]
+
+
+def test_the_swift_client_follows_the_suggested_slave_and_reads_from_it_without_the_master(group):
+    master = group.start(0, "ASYNC_MASTER", extra={"slaveReadEnable": "true", "accessMessageInMemoryMaxRatio": 0})
+    slave = group.start(1, "SLAVE")
+    topic = unique("HaSwift")
+    assert remoting.create_topic(master.address, topic, 2).code == remoting.SUCCESS
+    bodies = {f"w-{i}" for i in range(100)}
+    for i, body in enumerate(sorted(bodies)):
+        assert remoting.send_message(master.address, topic, body.encode(), queue_id=i % 2).code == remoting.SUCCESS
+    wait_caught_up(master.address, slave.address)
+    slave.wait_for_log(r"slave copied the master's topics", timeout=20)
+    remoting.wait_for_route(group.namesrv.address, topic)
+
+    def consume(consumer_group: str) -> set:
+        output = subprocess.run(
+            [comet_binary(), "consume", "-n", group.namesrv.address, "-t", topic, "-g", consumer_group,
+             "--from", "earliest", "--count", str(len(bodies)), "--json"],
+            capture_output=True, text=True, timeout=90)
+        assert output.returncode == 0, output.stderr
+        return {json.loads(line)["body"] for line in output.stdout.splitlines() if line.strip()}
+
+    served_before = int(runtime(slave.address)["msgGetTotalTodayNow"])
+    assert consume(unique("GID_swift")) == bodies
+    # The master suggested the slave (every message counts as not in memory with ratio 0): it served pulls.
+    assert int(runtime(slave.address)["msgGetTotalTodayNow"]) > served_before
+
+    master.kill()
+    wait_until(lambda: broker_addrs(group.namesrv.address, group.name) == {1: slave.address}, 20,
+               "the name server to drop the killed master")
+    assert consume(unique("GID_swift_after")) == bodies

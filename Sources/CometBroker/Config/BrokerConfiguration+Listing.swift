@@ -72,7 +72,7 @@ extension BrokerConfiguration {
             ("haSlaveFallbehindMax", String(replication.slaveFallbehindMax)),
             ("slaveTimeout", millis(replication.slaveTimeout)),
             ("slaveReadEnable", String(replication.slaveReadEnable)),
-            ("accessMessageInMemoryMaxRatio", String(replication.accessMessageInMemoryMaxRatio)),
+            ("accessMessageInMemoryMaxRatio", String(Int((store.accessMessageInMemoryMaxRatio * 100).rounded()))),
             ("enablePropertyFilter", "true"), ("configBlackList", "configBlackList;brokerConfigPath"),
         ]
         if let port = replication.haListenPort { list.append(("haListenPort", String(port))) }

@@ -82,7 +82,7 @@ extension BrokerConfiguration {
         case "haSlaveFallbehindMax": replication.slaveFallbehindMax = try int(0...Int64.max)
         case "slaveTimeout": replication.slaveTimeout = .milliseconds(try int(1...600_000))
         case "slaveReadEnable": replication.slaveReadEnable = try bool()
-        case "accessMessageInMemoryMaxRatio": replication.accessMessageInMemoryMaxRatio = Int(try int(0...100))
+        case "accessMessageInMemoryMaxRatio": store.accessMessageInMemoryMaxRatio = Double(try int(0...100)) / 100
         case "autoCreateTopicEnable": autoCreateTopicEnable = try bool()
         case "autoCreateSubscriptionGroup": autoCreateSubscriptionGroup = try bool()
         case "defaultTopicQueueNums": defaultTopicQueueNums = Int32(try int(1...1024))

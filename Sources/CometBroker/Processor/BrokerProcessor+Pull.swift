@@ -39,7 +39,10 @@ extension BrokerProcessor {
             return .response(to: request, code: Self.responseCode(for: error), remark: error.message)
         }
 
-        if header.sysFlag.contains(.commitOffset) && allowSuspend && header.commitOffset >= 0 {
+        // A slave never commits the offset a pull carries (upstream `PullMessageProcessor`).
+        if header.sysFlag.contains(.commitOffset) && allowSuspend && header.commitOffset >= 0
+            && controller.replication.role != .slave
+        {
             controller.offsets.commit(
                 group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)
         }
@@ -77,7 +80,8 @@ extension BrokerProcessor {
             return try await pullMessage(request, connection: connection, store: store, allowSuspend: false)
         }
         return Self.pullResponse(
-            to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection)
+            to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection,
+            suggestWhichBrokerId: suggestedBroker(group: header.consumerGroup, result: result))
     }
 
     /// A pull on the event loop, when it can be answered without waiting: no tag or SQL filter, the
@@ -118,23 +122,34 @@ extension BrokerProcessor {
                 topic: header.topic, group: header.consumerGroup, protocolType: .remoting,
                 count: result.messages.count, bytes: result.totalSize)
         }
-        if header.sysFlag.contains(.commitOffset) && header.commitOffset >= 0 {
+        if header.sysFlag.contains(.commitOffset) && header.commitOffset >= 0 && controller.replication.role != .slave {
             controller.offsets.commit(
                 group: header.consumerGroup, topic: header.topic, queueId: header.queueId, offset: header.commitOffset)
         }
         responder.respond(
             Self.pullResponse(
-                to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection))
+                to: request, code: code, nextBeginOffset: nextBeginOffset, result: result, connection: connection,
+                suggestWhichBrokerId: suggestedBroker(group: header.consumerGroup, result: result)))
         return true
+    }
+
+    /// The broker a consumer should pull this queue from next (upstream `PullMessageProcessor`): with
+    /// `slaveReadEnable`, the group's `whichBrokerWhenConsumeSlowly` (1) while it reads data no longer
+    /// in memory (`accessMessageInMemoryMaxRatio`), else the group's `brokerId` (0); without it, 0.
+    func suggestedBroker(group: String, result: GetMessageResult) -> Int64 {
+        guard controller.configuration.replication.slaveReadEnable else { return 0 }
+        let config = controller.groups.existing(group)
+        return result.suggestPullingFromSlave
+            ? (config?.whichBrokerWhenConsumeSlowly ?? 1) : (config?.brokerId ?? 0)
     }
 
     /// The PULL_MESSAGE answer for a store read.
     static func pullResponse(
         to request: RemotingCommand, code: ResponseCode, nextBeginOffset: Int64, result: GetMessageResult,
-        connection: RemotingConnection
+        connection: RemotingConnection, suggestWhichBrokerId: Int64 = 0
     ) -> RemotingCommand {
         let responseHeader = PullMessageResponseHeader(
-            suggestWhichBrokerId: 0, nextBeginOffset: nextBeginOffset, minOffset: result.minOffset,
+            suggestWhichBrokerId: suggestWhichBrokerId, nextBeginOffset: nextBeginOffset, minOffset: result.minOffset,
             maxOffset: result.maxOffset)
         guard code == .success else { return .response(to: request, code: code, header: responseHeader) }
         // Records back to back in the log go out as views of it (zero-copy), the rest copied once.

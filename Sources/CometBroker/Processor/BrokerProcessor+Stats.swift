@@ -25,6 +25,7 @@ extension BrokerProcessor {
         table["remainTransientStoreBufferNumbs"] = "2147483647"
         table["remainHowManyDataToFlush"] = "0 B"
         table["startAcceptSendRequestTimeStamp"] = table["bootTimestamp"]
+        table.merge(controller.replication.runtimeInfo(logEnd: store.commitLogMaxOffset)) { _, new in new }
         table["commitLogMinOffset"] = "\(store.commitLogMinOffset)"
         table["commitLogMaxOffset"] = "\(store.commitLogMaxOffset)"
         table["earliestMessageTimeStamp"] =

@@ -67,6 +67,26 @@ package final class ReplicationService: Sendable {
         }
     }
 
+    /// Replication figures for GET_BROKER_RUNTIME_INFO (Comet's keys, next to RocketMQ's):
+    /// `brokerRole`; on a master `haSlaveCount`, `slaveFallBehindMuch` (bytes the most advanced slave
+    /// lacks, as upstream logs it) and `haSlaves` (`address:acknowledged offset`, comma-separated);
+    /// on a slave `haMasterAddress`, `haConnected` and `haReportedOffset`.
+    package func runtimeInfo(logEnd: Int64) -> [String: String] {
+        var table = ["brokerRole": role.rawValue]
+        if role.isMaster {
+            let slaves = tracker.slaves.sorted { $0.remoteAddress < $1.remoteAddress }
+            table["haSlaveCount"] = "\(slaves.count)"
+            table["slaveFallBehindMuch"] = slaves.isEmpty ? "-1" : "\(logEnd - tracker.pushedMaxOffset)"
+            table["haSlaves"] = slaves.map { "\($0.remoteAddress):\($0.ackOffset)" }.joined(separator: ",")
+        } else {
+            let status = clientStatus
+            table["haMasterAddress"] = haMasterAddress ?? ""
+            table["haConnected"] = "\(status?.connected ?? false)"
+            table["haReportedOffset"] = "\(status?.reportedOffset ?? 0)"
+        }
+        return table
+    }
+
     /// What SYNC_MASTER's group transfer concluded for a send.
     package enum TransferStatus: Sendable, Hashable {
         /// Not waited for (ASYNC_MASTER, WAIT=false) or a slave holds it.

@@ -38,8 +38,6 @@ package struct ReplicationSettings: Sendable, Hashable {
     package var slaveTimeout: Duration = .seconds(3)
     /// `slaveReadEnable` (false): a master suggests a slave to consumers far behind.
     package var slaveReadEnable = false
-    /// `accessMessageInMemoryMaxRatio` (40): "far behind" is more than this percentage of RAM.
-    package var accessMessageInMemoryMaxRatio = 40
 
     /// Creates the defaults.
     package init() {}

@@ -31,6 +31,9 @@ final class ClientInstance: Sendable {
     private let heartbeated = Mutex<Set<String>>([])
     private static let instances = Atomic<Int>(0)
     private let routeVersion = Atomic<UInt64>(0)
+    /// The broker id each queue is pulled from next, as the last pull answer suggested
+    /// (`suggestWhichBrokerId`; upstream `PullAPIWrapper.pullFromWhichNodeTable`).
+    let pullFromBroker = Mutex<[MessageQueue: Int64]>([:])
 
     /// Changes whenever a route is fetched or dropped, so views derived from routes know to recompute.
     var routeGeneration: UInt64 { routeVersion.load(ordering: .acquiring) }
@@ -163,6 +166,24 @@ final class ClientInstance: Sendable {
             for route in routes.values {
                 if let data = route.brokerDatas.first(where: { $0.brokerName == brokerName }) {
                     return data.masterAddr ?? data.brokerAddrs.sorted { $0.key < $1.key }.first?.value
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Where to pull `brokerName` from when `brokerId` is suggested (upstream
+    /// `findBrokerAddressInSubscribe`): that id, else the next one up for a slave id, else the master,
+    /// else any broker of the group. Returns the address and the id found.
+    func subscribeAddress(_ brokerName: String, brokerId: Int64) -> (address: String, brokerId: Int64)? {
+        routes.withLock { routes in
+            for route in routes.values {
+                guard let data = route.brokerDatas.first(where: { $0.brokerName == brokerName }) else { continue }
+                if let address = data.brokerAddrs[brokerId] { return (address, brokerId) }
+                if brokerId != 0, let address = data.brokerAddrs[brokerId + 1] { return (address, brokerId + 1) }
+                if let address = data.brokerAddrs[0] { return (address, 0) }
+                if let first = data.brokerAddrs.sorted(by: { $0.key < $1.key }).first {
+                    return (first.value, first.key)
                 }
             }
             return nil

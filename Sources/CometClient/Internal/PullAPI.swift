@@ -2,6 +2,7 @@ import CometCore
 import CometProtocol
 import CompressNIO
 import NIOCore
+import Synchronization
 
 /// What a pull found, decoded.
 struct PullOutcome: Sendable {
@@ -13,22 +14,34 @@ struct PullOutcome: Sendable {
 }
 
 extension ClientInstance {
-    /// Pulls from `queue` (reading from a slave when the master is gone) and decodes the messages,
+    /// Pulls from `queue` — from the broker the last answer suggested (a slave while the consumer is
+    /// far behind), or a slave when the master is gone — and decodes the messages,
     /// re-checking tags client-side because the broker filters by tag hash only.
     func pull(
         _ queue: MessageQueue, group: String, offset: Int64, maxMessages: Int32, expression: String,
         sysFlag: PullSysFlag, commitOffset: Int64 = 0, suspendMillis: Int64 = 0
     ) async throws(ClientError) -> PullOutcome {
-        if readAddress(queue.brokerName) == nil { _ = try await refreshRoute(queue.topic) }
-        guard let address = readAddress(queue.brokerName) else {
+        let suggested = pullFromBroker.withLock { $0[queue] ?? 0 }
+        if subscribeAddress(queue.brokerName, brokerId: suggested) == nil { _ = try await refreshRoute(queue.topic) }
+        guard let (address, brokerId) = subscribeAddress(queue.brokerName, brokerId: suggested) else {
             throw ClientError(.noRoute, "no address for broker \(queue.brokerName)")
         }
+        var sysFlag = sysFlag
+        // A slave never takes the offset a pull carries: commit it to the master instead (upstream clears the flag).
+        if brokerId != 0 { sysFlag.remove(.commitOffset) }
         let header = PullMessageRequestHeader(
             consumerGroup: group, topic: queue.topic, queueId: queue.queueId, queueOffset: offset,
             maxMsgNums: maxMessages, sysFlag: sysFlag, commitOffset: commitOffset, suspendTimeoutMillis: suspendMillis,
             subscription: expression, subVersion: 0, expressionType: "TAG")
         let timeout: Duration = .milliseconds(suspendMillis) + configuration.requestTimeout + .seconds(5)
-        let response = try await call(.request(.pullMessage, header: header), broker: address, timeout: timeout)
+        let response: RemotingCommand
+        do {
+            response = try await call(.request(.pullMessage, header: header), broker: address, timeout: timeout)
+        } catch {
+            // The suggested broker may be gone: the next pull starts from the master again.
+            pullFromBroker.withLock { $0[queue] = nil }
+            throw error
+        }
         switch response.responseCode {
         case .success, .pullNotFound, .pullRetryImmediately, .pullOffsetMoved: break
         default:
@@ -40,6 +53,7 @@ extension ClientInstance {
         } catch {
             throw ClientError(.brokerError, "invalid pull response: \(error.message)")
         }
+        pullFromBroker.withLock { $0[queue] = responseHeader.suggestWhichBrokerId }
         var messages: [ReceivedMessage] = []
         if response.responseCode == .success, let body = response.body {
             let tags = Set(SubscriptionData.parseTags(expression))
