@@ -63,6 +63,8 @@ package final class ReplicationService: Sendable {
             }
         } catch {
             haAddress.fail(error)
+            // Shutdown cancels the accept loop: that is the normal end, not a failure.
+            if error is CancellationError || Task.isCancelled { return }
             throw CometError(.io, "cannot listen on the HA port: \(error)", cause: error)
         }
     }
