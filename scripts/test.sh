@@ -18,7 +18,9 @@ setup_venv() { # dir packages...
 
 echo "== installing interop clients"
 # openapi-spec-validator (with jsonschema, PyYAML) checks the HTTP admin API against its OpenAPI document.
-setup_venv "$venv_remoting" rocketmq==0.4.4 pytest pytest-timeout openapi-spec-validator==0.9.0 jsonschema PyYAML &
+# selenium drives Debian's chromium for the dashboard tests.
+setup_venv "$venv_remoting" rocketmq==0.4.4 pytest pytest-timeout openapi-spec-validator==0.9.0 jsonschema PyYAML \
+    selenium &
 remoting_pid=$!
 setup_venv "$venv_grpc" rocketmq-python-client==5.1.2 pytest pytest-timeout &
 grpc_pid=$!
@@ -71,8 +73,18 @@ stop_postgres() {
 }
 start_postgres
 
+echo "== chromium and chromedriver for the dashboard tests (Debian packages)"
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+    sudo_apt=""
+    if [ "$(id -u)" != 0 ]; then sudo_apt=sudo; fi
+    $sudo_apt apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_apt apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
 echo "== interop tests (official clients against a real comet process)"
-COMET_BINARY="$bin/comet" "$venv_remoting/bin/python" -m pytest tests/interop -p no:cacheprovider --timeout 300 -q
+# Dashboard screenshots land in $COMET_TEST_OUTPUT/dashboard.
+COMET_TEST_OUTPUT="$PWD/.build/test-output" COMET_BINARY="$bin/comet" \
+    "$venv_remoting/bin/python" -m pytest tests/interop -p no:cacheprovider --timeout 300 -q
 
 echo "== gRPC interop tests (rocketmq-python-client 5.x against a real comet process)"
 COMET_BINARY="$bin/comet" COMET_REMOTING_PYTHON="$PWD/$venv_remoting/bin/python" \

@@ -90,17 +90,17 @@ struct AdminAPI: Sendable {
         }
         api.get("cluster") { request, _ in try await run(request) { try await $0.clusterSummary() } }
         api.get("brokers/:address/runtime") { request, context in
-            let address = try context.parameters.require("address")
+            let address = try Self.parameter("address", context)
             return try await run(request) { try await $0.runtimeInfo(broker: address) }
         }
         api.get("brokers/:address/config") { request, context in
-            let address = try context.parameters.require("address")
+            let address = try Self.parameter("address", context)
             return try await run(request) { admin in
                 try await admin.brokerConfig(broker: address).map { ConfigEntry(key: $0.key, value: $0.value) }
             }
         }
         api.put("brokers/:address/config") { request, context in
-            let address = try context.parameters.require("address")
+            let address = try Self.parameter("address", context)
             let body = try await decode(ConfigRequest.self, request, context)
             return try await run(request) { admin in
                 Brokers(brokers: try await admin.updateBrokerConfig(key: body.key, value: body.value, broker: address))
@@ -124,26 +124,26 @@ struct AdminAPI: Sendable {
             }
         }
         api.delete("topics/:topic") { request, context in
-            let topic = try context.parameters.require("topic")
+            let topic = try Self.parameter("topic", context)
             return try await run(request) { admin in
                 try await admin.deleteTopic(topic)
                 return Count(count: 1)
             }
         }
         api.get("topics/:topic/status") { request, context in
-            let topic = try context.parameters.require("topic")
+            let topic = try Self.parameter("topic", context)
             return try await run(request) { try await $0.topicStatus(topic) }
         }
         api.get("topics/:topic/route") { request, context in
-            let topic = try context.parameters.require("topic")
+            let topic = try Self.parameter("topic", context)
             return try await run(request) { try await $0.route(topic) }
         }
         api.get("topics/:topic/groups") { request, context in
-            let topic = try context.parameters.require("topic")
+            let topic = try Self.parameter("topic", context)
             return try await run(request) { try await $0.consumingGroups(of: topic) }
         }
         api.post("topics/:topic/messages") { request, context in
-            let topic = try context.parameters.require("topic")
+            let topic = try Self.parameter("topic", context)
             let body = try await decode(SendRequest.self, request, context)
             return try await run(request, status: .created) { _ in
                 let producer = try await admins.producer(for: request)
@@ -172,38 +172,38 @@ struct AdminAPI: Sendable {
             }
         }
         api.delete("groups/:group") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             let removeOffsets = request.uri.queryParameters.get("removeOffsets") == "true"
             return try await run(request) {
                 Brokers(brokers: try await $0.deleteSubscriptionGroup(group, removeOffsets: removeOffsets))
             }
         }
         api.get("groups/:group/progress") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             let topic = request.uri.queryParameters.get("topic")
             return try await run(request) { try await $0.consumerProgress(group: group, topic: topic) }
         }
         api.get("groups/:group/connections") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             return try await run(request) { try await $0.consumerMembers(group) }
         }
         api.post("groups/:group/reset-offset") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             let body = try await decode(ResetRequest.self, request, context)
             return try await run(request) {
                 Count(count: try await $0.resetOffsets(group: group, topic: body.topic, timestamp: body.timestamp))
             }
         }
         api.get("producers/:group") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             return try await run(request) { try await $0.producerConnections(group) }
         }
         api.get("dlq/:group") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             return try await run(request) { try await $0.deadLetters(of: group) }
         }
         api.post("dlq/:group/resend") { request, context in
-            let group = try context.parameters.require("group")
+            let group = try Self.parameter("group", context)
             return try await run(request) { admin in
                 Count(
                     count: try await admin.resendDeadLetters(
@@ -234,11 +234,11 @@ struct AdminAPI: Sendable {
             }
         }
         api.get("messages/:id/trace") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             return try await run(request) { try await $0.trace(offsetMessageId: id) }
         }
         api.post("messages/:id/resend") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             let body = try await decode(ResendRequest.self, request, context)
             return try await run(request) {
                 try await $0.consumeDirectly(group: body.group, clientId: body.clientId, offsetMessageId: id)
@@ -276,6 +276,12 @@ struct AdminAPI: Sendable {
         } catch {
             throw HTTPError(.badRequest, message: "invalid JSON body for \(T.self): \(error)")
         }
+    }
+
+    /// A path parameter, percent-decoded (the dashboard encodes `HOST:PORT` and `%DLQ%` names).
+    static func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -22,7 +22,7 @@ const get = p => api("GET", p);
 
 function table(rows, cols) {
   if (!rows || !rows.length) return '<p class="muted">none</p>';
-  return "<table><tr>" + cols.map(c => `<th>${esc(c[0])}</th>`).join("") + "</tr>" +
+  return "<table><tr>" + cols.map(c => `<th${c[2] ? ' class="num"' : ""}>${esc(c[0])}</th>`).join("") + "</tr>" +
     rows.map(r => "<tr>" + cols.map(c => {
       const v = typeof c[1] === "function" ? c[1](r) : esc(r[c[1]]);
       return `<td${c[2] ? ' class="num"' : ""}>${v}</td>`;
@@ -78,7 +78,7 @@ function draw(canvas) {
   g.clearRect(0, 0, w, h);
   const max = Math.max(1, ...series.inTps, ...series.outTps);
   g.strokeStyle = "#eef1f6"; g.fillStyle = "#6b7487"; g.font = "12px sans-serif";
-  for (let i = 0; i <= 4; i++) { const y = 10 + (h - 30) * i / 4; g.beginPath(); g.moveTo(40, y); g.lineTo(w, y); g.stroke(); g.fillText(Math.round(max * (4 - i) / 4), 0, y + 4); }
+  for (let i = 0; i <= 4; i++) { const y = 10 + (h - 30) * i / 4; g.beginPath(); g.moveTo(40, y); g.lineTo(w, y); g.stroke(); g.fillText((max * (4 - i) / 4).toFixed(max < 10 ? 1 : 0), 0, y + 4); }
   for (const [k, color] of [["inTps", "#3d6fd8"], ["outTps", "#e07b24"]]) {
     g.strokeStyle = color; g.lineWidth = 2; g.beginPath();
     series[k].forEach((v, i) => { const x = 40 + (w - 40) * i / 89, y = 10 + (h - 30) * (1 - v / max); i ? g.lineTo(x, y) : g.moveTo(x, y); });
