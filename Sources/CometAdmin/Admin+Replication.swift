@@ -1,6 +1,7 @@
 package import CometClient
 import CometCore
 import CometProtocol
+import NIOCore
 
 /// One broker of a master/slave group as `comet admin replication` shows it.
 package struct ReplicaSummary: Codable, Sendable, Hashable {
@@ -62,5 +63,16 @@ extension Admin {
             }
         }
         return result
+    }
+}
+
+extension Admin {
+    /// Turns the slave at `broker` into its group's master (`role` ASYNC_MASTER or SYNC_MASTER): one
+    /// UPDATE_BROKER_CONFIG with `brokerRole` and `brokerId=0`, which the slave applies at once (stops
+    /// copying, accepts sends, registers as id 0) and writes to its config file for the next start.
+    package func promote(broker address: String, role: String = "ASYNC_MASTER") async throws(ClientError) {
+        var request = RemotingCommand.request(.updateBrokerConfig)
+        request.body = ByteBuffer(string: "brokerRole=\(role)\nbrokerId=0\n")
+        _ = try await callChecked(request, broker: address)
     }
 }

@@ -116,6 +116,14 @@ package final class Broker: Service {
                 }
                 if controller.replication.role.isMaster {
                     try addMessageServices(to: &group, store: store)
+                } else {
+                    // A slave runs no delay, timer or transaction service until it is promoted.
+                    group.addTask {
+                        guard await replication.waitForPromotion() else { return }
+                        try await withThrowingDiscardingTaskGroup { services in
+                            try self.addMessageServices(to: &services, store: store)
+                        }
+                    }
                 }
                 controller.topicsChanged()
             }

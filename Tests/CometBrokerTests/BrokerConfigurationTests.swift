@@ -95,9 +95,10 @@ struct BrokerConfigurationTests {
         #expect(fixed.haMasterAddress == "10.0.0.7:10912")
         #expect(fixed.masterAddress == "10.0.0.1:10911")
 
-        #expect(try learned.promote() == .becomeMaster)
+        #expect(throws: CometError.self) { _ = try learned.promote(to: .slave) }
+        #expect(try learned.promote(to: .asyncMaster) == .becomeMaster)
         #expect(learned.role == .asyncMaster && learned.brokerId == 0 && learned.haMasterAddress == nil)
-        #expect(throws: CometError.self) { _ = try learned.promote() }
+        #expect(throws: CometError.self) { _ = try learned.promote(to: .syncMaster) }
         #expect(learned.registered(masterAddress: "x:1", haServerAddress: "x:2") == .none)
     }
 }

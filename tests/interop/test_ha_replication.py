@@ -206,3 +206,33 @@ def test_the_swift_client_follows_the_suggested_slave_and_reads_from_it_without_
     wait_until(lambda: broker_addrs(group.namesrv.address, group.name) == {1: slave.address}, 20,
                "the name server to drop the killed master")
     assert consume(unique("GID_swift_after")) == bodies
+
+
+def test_promote_makes_the_slave_the_master_without_losing_what_it_holds(group, cpp):
+    master = group.start(0, "ASYNC_MASTER")
+    slave = group.start(1, "SLAVE")
+    topic = unique("HaPromote")
+    assert remoting.create_topic(master.address, topic, 2).code == remoting.SUCCESS
+    producer = cpp.producer(group.namesrv.address)
+    remoting.wait_for_route(group.namesrv.address, topic)
+    sent = send_all(producer, topic, 100, "before")
+    wait_caught_up(master.address, slave.address)
+    slave.wait_for_log(r"slave copied the master's topics", timeout=20)
+    assert remoting.send_message(slave.address, topic, b"refused").code == SERVICE_NOT_AVAILABLE
+
+    master.kill()
+    wait_until(lambda: broker_addrs(group.namesrv.address, group.name) == {1: slave.address}, 20,
+               "the name server to drop the killed master")
+    output = subprocess.run([comet_binary(), "admin", "promote", "-n", group.namesrv.address, "-b", slave.address],
+                            capture_output=True, text=True, timeout=30)
+    assert output.returncode == 0, output.stderr
+    wait_until(lambda: broker_addrs(group.namesrv.address, group.name) == {0: slave.address}, 20,
+               "the promoted slave to register as brokerId 0")
+    assert "brokerRole=ASYNC_MASTER" in (group.tmp_path / "broker-2.conf").read_text()
+
+    # Producers write to it now (a new producer: the C++ client refreshes routes every 30 s);
+    # everything it held before is still there.
+    late = send_all(cpp.producer(group.namesrv.address), topic, 50, "after")
+    consumer = cpp.pull_consumer(group.namesrv.address)
+    received = {m.body.decode() for m in cpp_client.pull_all(consumer, topic)}
+    assert received == sent | late

@@ -34,6 +34,13 @@ extension BrokerProcessor {
             try controller.topics.touch()
             controller.topicsChanged()
         }
+        // brokerRole=ASYNC_MASTER|SYNC_MASTER with brokerId=0 on a running slave is a promote
+        // (`comet admin promote`): it takes effect now, and the file says so for the next start.
+        let newRole = controller.configuration.role
+        if controller.replication.role == .slave && newRole.isMaster {
+            try controller.replication.promote(to: newRole)
+            controller.topicsChanged()
+        }
         controller.logger.info(
             "broker configuration updated",
             metadata: [

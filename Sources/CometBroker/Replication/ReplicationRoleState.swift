@@ -16,8 +16,6 @@ package struct ReplicationRoleState: Sendable, Hashable {
     /// Set when `haMasterAddress` came from the configuration: name-server answers never change it
     /// (upstream uses a configured address of ≥ 6 characters and ignores `haServerAddr`).
     private let haMasterFixed: Bool
-    /// The role a promoted slave takes.
-    private let promotedRole: BrokerRole
 
     /// What a transition asks the service to do.
     package enum Effect: Sendable, Hashable {
@@ -30,13 +28,12 @@ package struct ReplicationRoleState: Sendable, Hashable {
     }
 
     /// The state at start-up.
-    package init(role: BrokerRole, brokerId: Int64, haMasterAddress: String?, promotedRole: BrokerRole = .asyncMaster) {
+    package init(role: BrokerRole, brokerId: Int64, haMasterAddress: String?) {
         self.role = role
         self.brokerId = role.isMaster ? 0 : brokerId
         let fixed = haMasterAddress.map { $0.count >= 6 } ?? false
         self.haMasterAddress = fixed ? haMasterAddress : nil
         haMasterFixed = fixed
-        self.promotedRole = promotedRole.isMaster ? promotedRole : .asyncMaster
     }
 
     /// A REGISTER_BROKER answer: a slave learns its master's addresses (name servers fill them only
@@ -51,12 +48,13 @@ package struct ReplicationRoleState: Sendable, Hashable {
         return .followMaster(haAddress: haServerAddress)
     }
 
-    /// An operator's (or controller's) promote: a slave becomes its group's master.
-    package mutating func promote() throws(CometError) -> Effect {
+    /// An operator's (or controller's) promote: a slave becomes its group's master with `newRole`.
+    package mutating func promote(to newRole: BrokerRole) throws(CometError) -> Effect {
         guard role == .slave else {
             throw CometError(.invalidArgument, "this broker is already the master of its group (\(role.rawValue))")
         }
-        role = promotedRole
+        guard newRole.isMaster else { throw CometError(.invalidArgument, "promote needs ASYNC_MASTER or SYNC_MASTER") }
+        role = newRole
         brokerId = 0
         masterAddress = nil
         haMasterAddress = nil

@@ -16,6 +16,7 @@ package final class ReplicationService: Sendable {
     package let tracker = ReplicaTracker(transfers: GroupTransfer())
     private let running = Mutex<(store: MessageStore, client: HAClient?, task: Task<Void, Never>?)?>(nil)
     private let haAddress = Latch<String>()
+    private let promotions = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     package init(configuration: BrokerConfiguration, logger: Logger, group: any EventLoopGroup) {
         settings = configuration.replication
@@ -135,6 +136,7 @@ package final class ReplicationService: Sendable {
         }
         task?.cancel()
         running.withLock { $0?.store.setAppendObserver(nil) }
+        promotions.continuation.finish()
     }
 
     /// A REGISTER_BROKER answer's `masterAddr` / `haServerAddr`.
@@ -148,9 +150,10 @@ package final class ReplicationService: Sendable {
         }
     }
 
-    /// Turns this slave into its group's master: stops copying, accepts sends, registers as id 0.
-    package func promote() throws(CometError) {
-        let effect = try roleState.withLock { state throws(CometError) in try state.promote() }
+    /// Turns this slave into its group's master: stops copying, accepts sends, registers as id 0
+    /// (the caller re-registers), and wakes ``waitForPromotion()``. Nothing the slave holds is cut.
+    package func promote(to newRole: BrokerRole) throws(CometError) {
+        let effect = try roleState.withLock { state throws(CometError) in try state.promote(to: newRole) }
         guard effect == .becomeMaster else { return }
         let (store, task) = running.withLock { state -> (MessageStore?, Task<Void, Never>?) in
             defer {
@@ -161,7 +164,17 @@ package final class ReplicationService: Sendable {
         }
         task?.cancel()
         store?.isReplica = false
-        logger.notice("promoted to master", metadata: ["ha.role": "\(role.rawValue)"])
+        promotions.continuation.yield()
+        promotions.continuation.finish()
+        logger.notice(
+            "promoted to master",
+            metadata: ["ha.role": "\(role.rawValue)", "ha.end": "\(store?.commitLogMaxOffset ?? 0)"])
+    }
+
+    /// Returns true once this broker has been promoted, false if it stops first.
+    package func waitForPromotion() async -> Bool {
+        for await _ in promotions.stream { return true }
+        return false
     }
 
     private func startClient() {

@@ -14,9 +14,9 @@ struct AdminCommand: AsyncParsableCommand {
             Output is a text table; --json prints JSON for scripts. Errors name the broker and the response code.
             """,
         subcommands: [
-            Cluster.self, Replication.self, BrokerStatus.self, GetBrokerConfig.self, UpdateBrokerConfig.self,
-            Topics.self,
-            CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self, TopicClusters.self,
+            Cluster.self, Replication.self, Promote.self, BrokerStatus.self, GetBrokerConfig.self,
+            UpdateBrokerConfig.self, Topics.self, CreateTopic.self, DeleteTopic.self, Route.self, TopicStatus.self,
+            TopicClusters.self,
             UpdateSubGroup.self, DeleteSubGroup.self, ConsumerProgress.self, ConsumerConnection.self,
             ProducerConnection.self, ConsumerStatus.self, GroupProgress.self, ResetOffset.self,
             CloneGroupOffset.self, WipeWritePerm.self, AddWritePerm.self, UpdateKVConfig.self, DeleteKVConfig.self,

@@ -32,3 +32,33 @@ extension AdminCommand {
         }
     }
 }
+
+extension AdminCommand {
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "promote",
+            abstract: "Make a slave its group's master (after the master is lost).",
+            discussion: """
+                The slave stops copying, keeps everything it holds, accepts sends and registers as brokerId 0; \
+                its config file gets brokerRole and brokerId=0 for the next start. Run it once the old master \
+                is gone (the name server refuses a second live id 0). Check the slave's lag first with \
+                `comet admin replication`.
+                Example: comet admin promote -n 127.0.0.1:9876 -b 10.0.0.2:10911
+                """)
+        @OptionGroup var common: Common
+        @Option(name: .shortAndLong, help: "The slave's address HOST:PORT.") var broker: String
+        @Flag(help: "Become a SYNC_MASTER (default: ASYNC_MASTER).") var sync = false
+        func run() async throws {
+            let admin = common.admin()
+            let role = sync ? "SYNC_MASTER" : "ASYNC_MASTER"
+            do {
+                try await admin.promote(broker: broker, role: role)
+            } catch {
+                await admin.shutdown()
+                throw error
+            }
+            await admin.shutdown()
+            try common.output(["promoted": broker, "role": role]) { "\(broker) is now \(role) (brokerId 0)" }
+        }
+    }
+}
