@@ -160,7 +160,7 @@ let package = Package(
             "CometBrokerTests",
             [
                 "CometCore", "CometProtocol", "CometRemoting", "CometBroker", "CometStore", "CometTestSupport", nioCore,
-                logging, inMemoryLogging,
+                logging, inMemoryLogging, coreMetrics,
             ]),
         tests(
             "CometNameServerTests",

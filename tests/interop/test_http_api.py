@@ -138,3 +138,33 @@ def test_bad_requests_get_clear_errors(api):
     assert "error" in call("GET", "messages?id=nothex", status=400, template="/api/messages")
     status, _ = request_json("POST", base + "/api/topics", {"nope": 1})
     assert status == 400
+
+
+def test_with_acl_on_the_api_requires_an_admin_account(standalone, tmp_path):
+    import base64
+
+    from test_acl import ADMIN_SECRET, SECRET, acl_yaml
+
+    path = tmp_path / "plain_acl.yml"
+    path.write_text(acl_yaml("TopicAllowed", "GID_allowed"))
+    server = standalone(None, "--acl", str(path))
+    base = base_url(server.broker_process)
+
+    def basic(access_key, secret_key):
+        return "Basic " + base64.b64encode(f"{access_key}:{secret_key}".encode()).decode()
+
+    status, headers, _ = get(base + "/api/topics")
+    assert status == 401 and headers.get("WWW-Authenticate", "").startswith("Basic")
+    # The dashboard's own requests get no browser prompt (it shows a login form).
+    status, headers, _ = get(base + "/api/topics", headers={"X-Requested-With": "comet-dashboard"})
+    assert status == 401 and "WWW-Authenticate" not in headers
+    assert get(base + "/api/topics", headers={"Authorization": basic("app-user1", SECRET)})[0] == 401
+    assert get(base + "/api/topics", headers={"Authorization": basic("admin-user1", "wrong")})[0] == 401
+    assert get(base + "/api/topics", headers={"Authorization": basic("admin-user1", ADMIN_SECRET)})[0] == 200
+    assert get(base + "/api/topics", headers={"Authorization": f"Bearer admin-user1:{ADMIN_SECRET}"})[0] == 200
+    # Calls run with the admin's keys: the broker (ACL on) accepts the topic creation.
+    status, answer = request_json("POST", base + "/api/topics", {"topic": "TopicByAdmin"},
+                                  headers={"Authorization": basic("admin-user1", ADMIN_SECRET)})
+    assert status == 201, answer
+    # Health and metrics stay open for probes and Prometheus.
+    assert get(base + "/healthz")[0] == 200 and get(base + "/metrics")[0] == 200
