@@ -168,3 +168,23 @@ def test_with_acl_on_the_api_requires_an_admin_account(standalone, tmp_path):
     assert status == 201, answer
     # Health and metrics stay open for probes and Prometheus.
     assert get(base + "/healthz")[0] == 200 and get(base + "/metrics")[0] == 200
+
+
+def test_broker_runtime_and_config_read_and_update(api):
+    _, _, call = api
+    address = call("GET", "cluster")[0]["address"]
+    runtime = call("GET", f"brokers/{address}/runtime", template="/api/brokers/{address}/runtime")
+    assert runtime["brokerVersionDesc"] == "V4_9_8"
+    config = {e["key"]: e["value"] for e in call("GET", f"brokers/{address}/config",
+                                                    template="/api/brokers/{address}/config")}
+    assert config["brokerName"] == "broker-a"
+    updated = call("PUT", f"brokers/{address}/config", {"key": "maxMessageSize", "value": "1048577"},
+                   template="/api/brokers/{address}/config")
+    assert updated["brokers"] == [address]
+    config = {e["key"]: e["value"] for e in call("GET", f"brokers/{address}/config",
+                                                    template="/api/brokers/{address}/config")}
+    assert config["maxMessageSize"] == "1048577"
+    # A setting on the black list is refused with the broker's remark.
+    refused = call("PUT", f"brokers/{address}/config", {"key": "brokerConfigPath", "value": "/tmp/x"}, status=502,
+                   template="/api/brokers/{address}/config")
+    assert "black list" in refused["error"]
