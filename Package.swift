@@ -107,7 +107,7 @@ let package = Package(
             name: "CometHTTP",
             dependencies: [
                 "CometCore", "CometAdmin", "CometClient", nioCore, logging, lifecycle, prometheus,
-                product("Hummingbird", "hummingbird"),
+                product("Hummingbird", "hummingbird"), product("CompressNIO", "compress-nio"),
             ],
             resources: [.embedInCode("Dashboard")], swiftSettings: settings),
         // Composition root and the executable.

@@ -1,5 +1,6 @@
 import CometClient
 package import CometCore
+import CompressNIO
 import Hummingbird
 package import Logging
 import NIOCore
@@ -92,11 +93,17 @@ package final class HTTPEndpoint: Service {
             }
             return Self.text("ready\n")
         }
-        router.get("metrics") { [self] _, _ -> Response in
-            let buffer = scrape()
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        router.get("metrics") { [self] request, _ -> Response in
+            var body = ByteBuffer(bytes: scrape())
+            var headers: HTTPFields = [.contentType: "text/plain; version=0.0.4; charset=utf-8"]
+            // Prometheus asks for gzip: with many topics the text is megabytes and compresses ~20x.
+            if request.headers[.acceptEncoding]?.contains("gzip") == true,
+                let compressed = try? body.compress(with: .gzip())
+            {
+                body = compressed
+                headers[.contentEncoding] = "gzip"
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
     }
 

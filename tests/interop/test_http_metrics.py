@@ -6,6 +6,18 @@ from cpp_client import make_message, pull_all, unique
 from http_endpoint import base_url, get, metric_sum, scrape, wait_for_metric
 
 
+def test_metrics_are_gzipped_when_asked(standalone):
+    import gzip
+
+    server = standalone()
+    base = base_url(server.broker_process)
+    plain = get(base + "/metrics")[2]
+    status, headers, body = get(base + "/metrics", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    text = gzip.decompress(body).decode()
+    assert "rocketmq_topic_number" in text and len(body) < len(plain)
+
+
 def test_health_and_readiness(standalone):
     server = standalone()
     base = base_url(server.broker_process)
